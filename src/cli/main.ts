@@ -1,4 +1,39 @@
+import { Command, CommanderError } from 'commander';
+import { EXIT_CODES } from '../errors.js';
+import { REVREC_VERSION } from '../version.js';
+import { createCommandRunner } from './command-runner.js';
+import { registerBuildCommands } from './commands/build-commands.js';
+import { registerCompileCommand } from './commands/compile-command.js';
+import { registerLsCommand } from './commands/ls-command.js';
+
+/**
+ * The `revrec` CLI. Commands are thin: parse options, call the API, report, return an exit code
+ * (0 ok, 1 a node/test/step failed, 2 usage or configuration error, 3 another process holds the warehouse).
+ */
 export async function main(argv: string[]): Promise<number> {
-  void argv;
-  return 0;
+  // A closed pipe (`revrec ls | head`) is not an error worth a stack trace.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+  let exitCode: number = EXIT_CODES.ok;
+  const runner = createCommandRunner((code) => (exitCode = code));
+  const program = new Command()
+    .name('revrec')
+    .description('Revenue-recognition warehouse: extract files, build dbt-style models on DuckDB, close periods, export.')
+    .version(REVREC_VERSION)
+    .exitOverride()
+    .showHelpAfterError('(run revrec --help for usage)')
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  registerCompileCommand(program, runner);
+  registerBuildCommands(program, runner);
+  registerLsCommand(program, runner);
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? EXIT_CODES.ok : EXIT_CODES.usage;
+    }
+    throw error;
+  }
+  return exitCode;
 }

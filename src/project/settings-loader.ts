@@ -1,0 +1,64 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from '../errors.js';
+import { parseWith, zNumberish } from './config-values.js';
+import type { ProjectSettings } from './types.js';
+import { readYamlFile } from './yaml-file.js';
+
+export const SETTINGS_FILE = 'pipeline.yml';
+
+const settingsSchema = z
+  .object({
+    name: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'a lower-case identifier'),
+    warehouse: z
+      .object({
+        path: z.string().min(1),
+        threads: zNumberish.optional(),
+        memory_limit: z.string().optional(),
+        temp_directory: z.string().optional(),
+        publish_path: z.string().optional(),
+      })
+      .strict(),
+    target_path: z.string().default('target'),
+    vars: z.record(z.string(), z.unknown()).default({}),
+    models: z.record(z.string(), z.unknown()).default({}),
+    seeds: z.object({ schema: z.string().default('seeds') }).strict().default({ schema: 'seeds' }),
+  })
+  .passthrough();
+
+const OWN_KEYS = new Set(['name', 'warehouse', 'target_path', 'vars', 'models', 'seeds']);
+
+/**
+ * Reads `pipeline.yml`: project name, warehouse location and tuning, vars, folder defaults for models, and the
+ * sections other layers own (`extract`, `exports`, `periods`, `pipeline`), which are passed through unvalidated
+ * here and validated by their owners. `${ENV}` / `${ENV:-default}` are expanded in every string value.
+ */
+export async function loadSettings(root: string, env: NodeJS.ProcessEnv): Promise<ProjectSettings> {
+  const absolute = join(root, SETTINGS_FILE);
+  if (!existsSync(absolute)) {
+    throw new ConfigError(`no ${SETTINGS_FILE} in ${root}`, {
+      hint: 'run revrec from the project folder or pass --project-dir',
+    });
+  }
+  const file = await readYamlFile(absolute, SETTINGS_FILE, env);
+  const parsed = parseWith(settingsSchema, file.data ?? {}, file, []);
+  const sections: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(parsed)) if (!OWN_KEYS.has(key)) sections[key] = value;
+  const w = parsed.warehouse;
+  return {
+    name: parsed.name,
+    warehouse: {
+      path: w.path,
+      ...(w.threads !== undefined ? { threads: w.threads } : {}),
+      ...(w.memory_limit ? { memoryLimit: w.memory_limit } : {}),
+      ...(w.temp_directory ? { tempDirectory: w.temp_directory } : {}),
+      ...(w.publish_path ? { publishPath: w.publish_path } : {}),
+    },
+    targetPath: parsed.target_path,
+    vars: parsed.vars,
+    modelDefaults: parsed.models,
+    seedSchema: parsed.seeds.schema,
+    sections,
+  };
+}

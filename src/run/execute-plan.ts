@@ -1,0 +1,108 @@
+import type { CompiledGraph, GraphNode } from '../compile/graph-types.js';
+import { messageOf } from '../errors.js';
+import type { Plan, PlanStep } from '../plan/plan-types.js';
+import type { NodeStatus, Reporter } from '../reporter/reporter.js';
+import { materializeModel } from '../warehouse/materializations/model-materializer.js';
+import { loadSeed } from '../warehouse/materializations/seed-materializer.js';
+import type { Warehouse } from '../warehouse/warehouse.js';
+import type { NodeResult } from './run-types.js';
+import { runDataTest } from './test-executor.js';
+
+export interface ExecuteOptions {
+  readonly reporter: Reporter;
+  readonly projectRoot: string;
+  readonly failFast?: boolean;
+  readonly fullRefresh?: boolean;
+  readonly clock?: () => Date;
+}
+
+/**
+ * Executes a plan step by step. Each node ends `success`/`error`/`skipped` (tests: `pass`/`fail`/`warn`/`error`);
+ * a failed node (or a failed error-severity test in `build`) skips everything that waits for it, while independent
+ * nodes go on. `--fail-fast` skips everything after the first failure.
+ */
+export async function executePlan(wh: Warehouse, graph: CompiledGraph, plan: Plan, options: ExecuteOptions): Promise<NodeResult[]> {
+  const clock = options.clock ?? (() => new Date());
+  const results: NodeResult[] = [];
+  const failedOrSkipped = new Map<string, string>(); // node id → the failure that stops its dependents
+  let stopAll: string | undefined;
+  const total = plan.steps.length;
+  for (const step of plan.steps) {
+    const node = graph.nodes[step.nodeId]!;
+    const base = { index: step.index, total, nodeId: step.nodeId, kind: step.kind, name: node.name, action: step.action };
+    const blocker = stopAll ?? step.after.map((id) => failedOrSkipped.get(id)).find(Boolean);
+    if (blocker) {
+      const now = clock().toISOString();
+      failedOrSkipped.set(step.nodeId, blocker);
+      const message = `skipped because ${blocker} failed`;
+      results.push({ unique_id: step.nodeId, kind: step.kind, status: 'skipped', action: step.action, started_at: now, completed_at: now, execution_time_ms: 0, message, skipped_because: blocker });
+      options.reporter.nodeFinished({ ...base, status: 'skipped', durationMs: 0, message });
+      continue;
+    }
+    options.reporter.nodeStarted(base);
+    const startedAt = clock();
+    const t0 = performance.now();
+    let status: NodeStatus;
+    let message: string;
+    let rowsAffected: number | undefined;
+    let failures: number | undefined;
+    try {
+      const outcome = await executeStep(wh, node, step, options);
+      ({ status, message } = outcome);
+      rowsAffected = outcome.rowsAffected;
+      failures = outcome.failures;
+    } catch (error) {
+      status = 'error';
+      message = messageOf(error);
+    }
+    const durationMs = Math.round((performance.now() - t0) * 100) / 100;
+    if (status === 'error' || status === 'fail') {
+      failedOrSkipped.set(step.nodeId, step.nodeId);
+      if (options.failFast) stopAll = step.nodeId;
+    }
+    results.push({
+      unique_id: step.nodeId,
+      kind: step.kind,
+      status,
+      action: step.action,
+      started_at: startedAt.toISOString(),
+      completed_at: clock().toISOString(),
+      execution_time_ms: durationMs,
+      ...(rowsAffected !== undefined ? { rows_affected: rowsAffected } : {}),
+      ...(failures !== undefined ? { failures } : {}),
+      message,
+    });
+    options.reporter.nodeFinished({ ...base, status, durationMs, message, ...(rowsAffected !== undefined ? { rowsAffected } : {}), ...(failures !== undefined ? { failures } : {}) });
+  }
+  return results;
+}
+
+async function executeStep(
+  wh: Warehouse,
+  node: GraphNode,
+  step: PlanStep,
+  options: ExecuteOptions,
+): Promise<{ status: NodeStatus; message: string; rowsAffected?: number; failures?: number }> {
+  switch (node.kind) {
+    case 'seed': {
+      const r = await loadSeed(wh, node, options.projectRoot);
+      return { status: 'success', message: r.message, rowsAffected: r.rowsAffected };
+    }
+    case 'model': {
+      const r = await materializeModel(wh, node, { fullRefresh: options.fullRefresh ?? false });
+      return { status: 'success', message: r.message, ...(r.rowsAffected !== undefined ? { rowsAffected: r.rowsAffected } : {}) };
+    }
+    case 'test': {
+      const { failures, auditTable } = await runDataTest(wh, node);
+      if (failures === 0) return { status: 'pass', message: 'PASS', failures };
+      const where = `${failures} failing row${failures === 1 ? '' : 's'}; see ${auditTable}`;
+      return node.severity === 'warn'
+        ? { status: 'warn', message: `WARN: ${where}`, failures }
+        : { status: 'fail', message: `FAIL: ${where}`, failures };
+    }
+    case 'source':
+      throw new Error(`Unexpected source node ${step.nodeId} in plan`);
+    default:
+      throw new Error('Unexpected node kind');
+  }
+}

@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { compileProject } from '../compile/compiler.js';
+import type { CompiledGraph } from '../compile/graph-types.js';
+import { loadProject } from '../project/load-project.js';
+import type { Project } from '../project/types.js';
+import { buildPlan, formatPlan } from '../plan/build-plan.js';
+import type { Command, Plan } from '../plan/plan-types.js';
+import type { Reporter } from '../reporter/reporter.js';
+import { registerUdfs } from '../udf/index.js';
+import { ensureStateTables } from '../warehouse/state-tables.js';
+import { Warehouse } from '../warehouse/warehouse.js';
+import { writeCompiledSql, writeManifest, writeRunResults } from './artifacts.js';
+import { executePlan } from './execute-plan.js';
+import { recordRunEnd, recordRunStart } from './run-history.js';
+import { RUN_RESULTS_SCHEMA_VERSION, succeeded } from './run-types.js';
+import type { RunResult } from './run-types.js';
+import { REVREC_VERSION } from '../version.js';
+
+export interface CompileRequest {
+  readonly projectDir: string;
+  readonly vars?: Readonly<Record<string, unknown>>;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export interface BuildRequest extends CompileRequest {
+  readonly command: Command;
+  readonly select?: readonly string[];
+  readonly exclude?: readonly string[];
+  readonly fullRefresh?: boolean;
+  readonly failFast?: boolean;
+  readonly dryRun?: boolean;
+  readonly reporter: Reporter;
+  readonly invocationId?: string;
+  readonly clock?: () => Date;
+  /** An already open warehouse (pipeline reuses one); otherwise opened and closed here. */
+  readonly warehouse?: Warehouse;
+}
+
+export interface BuildOutcome {
+  readonly project: Project;
+  readonly graph: CompiledGraph;
+  readonly plan: Plan;
+  readonly result?: RunResult;
+}
+
+/** Load + compile + write `target/manifest.json` and `target/compiled/`. No database. */
+export async function compileRequest(request: CompileRequest): Promise<{ project: Project; graph: CompiledGraph }> {
+  const project = await loadProject(request.projectDir, request.env ?? process.env);
+  const graph = compileProject(project, { ...(request.vars ? { vars: request.vars } : {}) });
+  return { project, graph };
+}
+
+/**
+ * `run`, `seed`, `test` and `build`: compile, plan against the warehouse's current state, execute, and write
+ * `manifest.json` and `run_results.json`. With `dryRun` the plan is printed and nothing is executed.
+ */
+export async function runBuild(request: BuildRequest): Promise<BuildOutcome> {
+  const clock = request.clock ?? (() => new Date());
+  const invocationId = request.invocationId ?? randomUUID();
+  const startedAt = clock();
+  const { project, graph } = await compileRequest(request);
+  const targetDir = join(project.root, project.settings.targetPath);
+  await writeManifest(targetDir, graph, invocationId, startedAt);
+  await writeCompiledSql(targetDir, graph);
+  const planOptions = {
+    command: request.command,
+    ...(request.select ? { select: request.select } : {}),
+    ...(request.exclude ? { exclude: request.exclude } : {}),
+    fullRefresh: request.fullRefresh ?? false,
+  };
+  if (request.dryRun) {
+    const plan = buildPlan(graph, planOptions);
+    request.reporter.result(formatPlan(plan), plan);
+    return { project, graph, plan };
+  }
+  const wh = request.warehouse ?? (await Warehouse.open(project.settings.warehouse, { root: project.root, command: `revrec ${request.command}` }));
+  try {
+    await ensureStateTables(wh);
+    registerUdfs(wh.connection, wh.databaseKey);
+    const existing = await wh.rows<{ relation: string }>(
+      `SELECT '"' || replace(table_schema, '"', '""') || '"."' || replace(table_name, '"', '""') || '"' AS relation FROM information_schema.tables`,
+    );
+    const plan = buildPlan(graph, { ...planOptions, existingRelations: new Set(existing.map((r) => r.relation)) });
+    const args = { select: request.select ?? [], exclude: request.exclude ?? [], full_refresh: request.fullRefresh ?? false, fail_fast: request.failFast ?? false, vars: request.vars ?? {} };
+    await recordRunStart(wh, invocationId, request.command, args, startedAt);
+    request.reporter.log('info', `Running ${plan.steps.length} step(s) for ${request.command}`, { steps: plan.steps.length });
+    const results = await executePlan(wh, graph, plan, {
+      reporter: request.reporter,
+      projectRoot: project.root,
+      failFast: request.failFast ?? false,
+      fullRefresh: request.fullRefresh ?? false,
+      clock,
+    });
+    const finishedAt = clock();
+    const result: RunResult = {
+      metadata: { schema_version: RUN_RESULTS_SCHEMA_VERSION, invocation_id: invocationId, command: request.command, generated_at: finishedAt.toISOString(), revrec_version: REVREC_VERSION },
+      args,
+      elapsed_time_ms: finishedAt.getTime() - startedAt.getTime(),
+      results,
+    };
+    await recordRunEnd(wh, invocationId, succeeded(result) ? 'success' : 'error', result, finishedAt);
+    await writeRunResults(targetDir, result);
+    return { project, graph, plan, result };
+  } finally {
+    if (!request.warehouse) wh.close();
+  }
+}

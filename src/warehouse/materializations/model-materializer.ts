@@ -1,0 +1,117 @@
+import { quoteIdent, relationName } from '../../compile/node-ids.js';
+import type { ModelNode } from '../../compile/graph-types.js';
+import { ExecutionError } from '../../errors.js';
+import type { Warehouse } from '../warehouse.js';
+import { writeComments } from './relation-comments.js';
+import { ensureSchema } from './schemas.js';
+import { buildAndSwap } from './table-swap.js';
+
+export interface MaterializeOptions {
+  readonly fullRefresh: boolean;
+}
+
+export interface MaterializeResult {
+  /** Rows written (table: rows in the table; incremental: rows inserted or merged; view: undefined). */
+  readonly rowsAffected?: number;
+  /** What happened, for logs: `CREATE VIEW`, `CREATE TABLE (1,204 rows)`, `MERGE 12 rows`. */
+  readonly message: string;
+}
+
+/** Materializes one model as its config says. Ephemeral models are inlined at compile time and never reach here. */
+export async function materializeModel(wh: Warehouse, node: ModelNode, options: MaterializeOptions): Promise<MaterializeResult> {
+  await ensureSchema(wh, node.schema);
+  for (const hook of node.config.preHook) await wh.run(hook);
+  const result = await materialize(wh, node, options);
+  for (const hook of node.config.postHook) await wh.run(hook);
+  return result;
+}
+
+async function materialize(wh: Warehouse, node: ModelNode, options: MaterializeOptions): Promise<MaterializeResult> {
+  const docs = { description: node.description, columns: node.columns };
+  switch (node.config.materialized) {
+    case 'view': {
+      const existing = await wh.relationExists(node.schema, node.identifier);
+      await wh.transaction(async () => {
+        if (existing === 'table') await wh.run(`DROP TABLE ${node.relation}`);
+        await wh.run(`CREATE OR REPLACE VIEW ${node.relation} AS (\n${node.compiledSql}\n)`);
+        await writeComments(wh, node.schema, node.identifier, 'view', docs.description, docs.columns);
+      });
+      return { message: 'CREATE VIEW' };
+    }
+    case 'table': {
+      const rows = await buildAndSwap(wh, node.schema, node.identifier, node.compiledSql, docs);
+      return { rowsAffected: rows, message: `CREATE TABLE (${rows} rows)` };
+    }
+    case 'incremental':
+      return materializeIncremental(wh, node, options);
+    case 'ephemeral':
+      return { message: 'EPHEMERAL (inlined)' };
+    default:
+      throw new Error(`Unexpected materialization ${String(node.config.materialized)}`);
+  }
+}
+
+async function materializeIncremental(wh: Warehouse, node: ModelNode, options: MaterializeOptions): Promise<MaterializeResult> {
+  const existing = await wh.relationExists(node.schema, node.identifier);
+  const refresh = options.fullRefresh && node.config.fullRefresh !== false;
+  if (existing !== 'table' || refresh) {
+    const rows = await buildAndSwap(wh, node.schema, node.identifier, node.compiledSql, node);
+    return { rowsAffected: rows, message: `${refresh ? 'FULL REFRESH' : 'CREATE TABLE'} (${rows} rows)` };
+  }
+  const staged = relationName(node.schema, `${node.identifier}__revrec_new`);
+  await wh.run(`DROP TABLE IF EXISTS ${staged}`);
+  await wh.run(`CREATE TABLE ${staged} AS (\n${node.incrementalSql ?? node.compiledSql}\n)`);
+  try {
+    await checkSameColumns(wh, node, `${node.identifier}__revrec_new`);
+    const keys = node.config.uniqueKey;
+    const on = keys.map((k) => `target.${quoteIdent(k)} IS NOT DISTINCT FROM source.${quoteIdent(k)}`).join(' AND ');
+    let rows = 0;
+    await wh.transaction(async () => {
+      switch (node.config.incrementalStrategy) {
+        case 'append':
+          rows = await wh.run(`INSERT INTO ${node.relation} BY NAME SELECT * FROM ${staged}`);
+          break;
+        case 'merge':
+          await assertUniqueKeys(wh, node, staged);
+          rows = await wh.run(
+            `MERGE INTO ${node.relation} AS target USING ${staged} AS source ON (${on}) ` +
+              `WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT BY NAME`,
+          );
+          break;
+        case 'delete+insert':
+          await wh.run(`DELETE FROM ${node.relation} AS target USING ${staged} AS source WHERE ${on}`);
+          rows = await wh.run(`INSERT INTO ${node.relation} BY NAME SELECT * FROM ${staged}`);
+          break;
+        default:
+          throw new Error(`Unexpected incremental strategy ${String(node.config.incrementalStrategy)}`);
+      }
+    });
+    return { rowsAffected: rows, message: `${node.config.incrementalStrategy.toUpperCase()} ${rows} rows` };
+  } finally {
+    await wh.run(`DROP TABLE IF EXISTS ${staged}`);
+  }
+}
+
+async function checkSameColumns(wh: Warehouse, node: ModelNode, stagedName: string): Promise<void> {
+  const current = (await wh.columnsOf(node.schema, node.identifier)).map((c) => c.name);
+  const incoming = (await wh.columnsOf(node.schema, stagedName)).map((c) => c.name);
+  const added = incoming.filter((c) => !current.includes(c));
+  const removed = current.filter((c) => !incoming.includes(c));
+  if (added.length || removed.length) {
+    throw new ExecutionError(
+      `the columns of ${node.relation} changed (${[...added.map((c) => `+${c}`), ...removed.map((c) => `-${c}`)].join(', ')})`,
+      { location: { node: node.id, file: node.path }, hint: `rebuild it: revrec run --select ${node.name} --full-refresh` },
+    );
+  }
+}
+
+async function assertUniqueKeys(wh: Warehouse, node: ModelNode, staged: string): Promise<void> {
+  const keys = node.config.uniqueKey.map(quoteIdent).join(', ');
+  const dup = await wh.rows(`SELECT ${keys}, count(*) AS n FROM ${staged} GROUP BY ALL HAVING count(*) > 1 LIMIT 1`);
+  if (dup.length) {
+    throw new ExecutionError(`new rows of ${node.relation} repeat the unique_key (${node.config.uniqueKey.join(', ')}): ${JSON.stringify(dup[0])}`, {
+      location: { node: node.id, file: node.path },
+      hint: 'make the model return one row per unique_key in incremental runs',
+    });
+  }
+}

@@ -1,0 +1,45 @@
+import type { Warehouse } from './warehouse.js';
+
+/**
+ * Tables the engine owns in schema `meta`: state that outlives a run. Models read them as sources
+ * (`{{source 'meta' '…'}}`), so every model stays a pure function of its inputs and this state. Each layer adds its
+ * DDL here; all statements are idempotent and run at the start of every writing command.
+ */
+export const STATE_TABLE_DDL: string[] = [
+  'CREATE SCHEMA IF NOT EXISTS meta',
+  `CREATE TABLE IF NOT EXISTS meta.run_history (
+    invocation_id VARCHAR PRIMARY KEY,
+    command VARCHAR NOT NULL,
+    args JSON,
+    started_at TIMESTAMP NOT NULL,
+    finished_at TIMESTAMP,
+    status VARCHAR NOT NULL,
+    nodes_total INTEGER,
+    nodes_failed INTEGER,
+    nodes_warned INTEGER,
+    pid INTEGER,
+    host VARCHAR
+  )`,
+  `COMMENT ON TABLE meta.run_history IS 'One row per revrec invocation that wrote to the warehouse: command, arguments, timing and outcome.'`,
+];
+
+/** Registers more DDL (called by layers at module load, before the first `ensureStateTables`). */
+export function addStateTableDdl(...statements: string[]): void {
+  STATE_TABLE_DDL.push(...statements);
+}
+
+type Initializer = (wh: Warehouse) => Promise<void>;
+const initializers: Initializer[] = [];
+
+/**
+ * Registers work that must happen before any model runs, for layers the engine must not import (the extract layer
+ * creates the raw landing tables, so staging models compile against them even before the first file lands).
+ */
+export function addWarehouseInitializer(initializer: Initializer): void {
+  if (!initializers.includes(initializer)) initializers.push(initializer);
+}
+
+export async function ensureStateTables(wh: Warehouse): Promise<void> {
+  await wh.run(STATE_TABLE_DDL.join(';\n'));
+  for (const initializer of initializers) await initializer(wh);
+}

@@ -1,0 +1,106 @@
+import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { WarehouseLockedError } from '../errors.js';
+
+export interface LockHolder {
+  readonly pid: number;
+  readonly host: string;
+  readonly startedAt: string;
+  readonly command: string;
+}
+
+/**
+ * One writer at a time. DuckDB itself refuses a second process, but with a lock stack trace and only once the file
+ * is opened; this lock file (`<warehouse>.lock`, created with O_EXCL) lets a second `revrec` exit at once with a
+ * message naming the holder. A lock left by a process that no longer exists on this host (a SIGKILLed run) is stale
+ * and taken over, so a crashed run never blocks the next one.
+ */
+export class WarehouseLock {
+  private released = false;
+  private readonly onExit = () => {
+    heldInProcess.delete(this.path);
+    this.release();
+  };
+
+  private constructor(readonly path: string, readonly holder: LockHolder) {
+    process.once('exit', this.onExit);
+  }
+
+  static acquire(warehousePath: string, command: string): WarehouseLock {
+    const path = `${warehousePath}.lock`;
+    const held = heldInProcess.get(path);
+    if (held) {
+      // Re-entrant inside one process (a pipeline step opening the warehouse its caller already holds).
+      held.refs++;
+      return held.lock;
+    }
+    const holder: LockHolder = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), command };
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        const fd = openSync(path, 'wx');
+        try {
+          writeSync(fd, `${JSON.stringify(holder)}\n`);
+        } finally {
+          closeSync(fd);
+        }
+        const lock = new WarehouseLock(path, holder);
+        heldInProcess.set(path, { lock, refs: 1 });
+        return lock;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        const current = readHolder(path);
+        if (current && isAlive(current)) throw lockedError(warehousePath, current);
+        // Stale (holder gone) or unreadable (crashed while writing): remove and try again.
+        try {
+          unlinkSync(path);
+        } catch {
+          /* another process may have removed it first */
+        }
+      }
+    }
+    throw lockedError(warehousePath, readHolder(path));
+  }
+
+  release(): void {
+    const held = heldInProcess.get(this.path);
+    if (held && --held.refs > 0) return;
+    heldInProcess.delete(this.path);
+    if (this.released) return;
+    this.released = true;
+    process.removeListener('exit', this.onExit);
+    try {
+      const current = readHolder(this.path);
+      if (current?.pid === this.holder.pid && current.host === this.holder.host) unlinkSync(this.path);
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+const heldInProcess = new Map<string, { lock: WarehouseLock; refs: number }>();
+
+export function readHolder(path: string): LockHolder | undefined {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as LockHolder;
+  } catch {
+    return undefined;
+  }
+}
+
+function isAlive(holder: LockHolder): boolean {
+  if (holder.host !== hostname()) return true; // cannot check another host: assume alive
+  if (holder.pid === process.pid) return true;
+  try {
+    process.kill(holder.pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export function lockedError(warehousePath: string, holder: LockHolder | undefined): WarehouseLockedError {
+  const who = holder ? `pid ${holder.pid} on ${holder.host}, running "${holder.command}" since ${holder.startedAt}` : 'another process';
+  return new WarehouseLockedError(`the warehouse ${warehousePath} is in use by ${who}`, {
+    hint: 'wait for that run to finish (or stop it), then try again; analysts should open the published copy instead',
+  });
+}

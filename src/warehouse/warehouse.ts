@@ -1,0 +1,172 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import { ExecutionError } from '../errors.js';
+import type { WarehouseSettings } from '../project/types.js';
+import { lockedError, WarehouseLock } from './warehouse-lock.js';
+
+export type JsonRow = Record<string, unknown>;
+
+export interface OpenOptions {
+  /** Analysts' and read-only commands: no lock, no writes. */
+  readonly readOnly?: boolean;
+  /** Shown to a second process that finds the warehouse locked. */
+  readonly command?: string;
+  /** Project root, to resolve a relative warehouse path. */
+  readonly root?: string;
+}
+
+/**
+ * The warehouse: one DuckDB file, one instance per process (DuckDB's instance cache: two instances on one file in
+ * one process risk corruption), one writer across processes (see {@link WarehouseLock}). A small interface on
+ * purpose: run statements, read rows as exact JSON (DECIMAL and BIGINT as strings, never doubles), transactions.
+ */
+export class Warehouse {
+  private constructor(
+    readonly path: string,
+    private readonly instance: DuckDBInstance,
+    readonly connection: DuckDBConnection,
+    private readonly lock: WarehouseLock | undefined,
+    readonly readOnly: boolean,
+  ) {}
+
+  /** Identity of the underlying DuckDB database, for once-per-database work such as UDF registration. */
+  get databaseKey(): object {
+    return this.instance;
+  }
+
+  static async open(settings: WarehouseSettings, options: OpenOptions = {}): Promise<Warehouse> {
+    const path = settings.path === ':memory:' ? ':memory:' : resolve(options.root ?? '.', settings.path);
+    const readOnly = options.readOnly ?? false;
+    let lock: WarehouseLock | undefined;
+    if (path !== ':memory:') {
+      mkdirSync(dirname(path), { recursive: true });
+      if (!readOnly) lock = WarehouseLock.acquire(path, options.command ?? 'revrec');
+    }
+    try {
+      const config: Record<string, string> = {
+        autoinstall_known_extensions: 'false',
+        autoload_known_extensions: 'false',
+        enable_external_access: 'true',
+      };
+      if (readOnly) config.access_mode = 'READ_ONLY';
+      if (settings.threads) config.threads = String(settings.threads);
+      if (settings.memoryLimit) config.memory_limit = settings.memoryLimit;
+      if (settings.tempDirectory) config.temp_directory = resolve(options.root ?? '.', settings.tempDirectory);
+      const instance = await acquireInstance(path, config);
+      const connection = await instance.connect();
+      return new Warehouse(path, instance, connection, lock, readOnly);
+    } catch (error) {
+      lock?.release();
+      const message = error instanceof Error ? error.message : String(error);
+      const pid = /Conflicting lock is held in .* \(PID (\d+)\)/.exec(message)?.[1];
+      if (pid || /Could not set lock on file/.test(message)) {
+        throw lockedError(path, pid ? { pid: Number(pid), host: 'this host', startedAt: 'unknown', command: 'unknown' } : undefined);
+      }
+      throw new ExecutionError(`cannot open the warehouse ${path}: ${message}`, { cause: error });
+    }
+  }
+
+  /**
+   * Runs one or more statements; returns the rows the last one wrote (DuckDB reports CREATE TABLE AS and INSERT
+   * counts in a `Count` column rather than in rowsChanged).
+   */
+  async run(sql: string, params?: DuckDBValue[]): Promise<number> {
+    const reader = await this.connection.runAndReadAll(sql, params);
+    const names = reader.columnNames();
+    if (names.length === 1 && names[0] === 'Count' && reader.currentRowCount === 1) return Number(reader.getRowsJson()[0]![0]);
+    return Number(reader.rowsChanged);
+  }
+
+  /** Rows as plain objects with exact values: DECIMAL/BIGINT/HUGEINT as strings, DATE as `YYYY-MM-DD`. */
+  async rows<T extends JsonRow = JsonRow>(sql: string, params?: DuckDBValue[]): Promise<T[]> {
+    const reader = await this.connection.runAndReadAll(sql, params);
+    return reader.getRowObjectsJson() as unknown as T[];
+  }
+
+  /** The first column of the first row, or undefined. */
+  async scalar<T = unknown>(sql: string, params?: DuckDBValue[]): Promise<T | undefined> {
+    const reader = await this.connection.runAndReadAll(sql, params);
+    const rows = reader.getRowsJson();
+    return rows[0]?.[0] as T | undefined;
+  }
+
+  /** Runs `fn` in one transaction: everything or nothing. Not re-entrant. */
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    await this.connection.run('BEGIN TRANSACTION');
+    try {
+      const value = await fn();
+      await this.connection.run('COMMIT');
+      return value;
+    } catch (error) {
+      try {
+        await this.connection.run('ROLLBACK');
+      } catch {
+        /* the transaction may already be aborted */
+      }
+      throw error;
+    }
+  }
+
+  async relationExists(schema: string, name: string): Promise<'table' | 'view' | undefined> {
+    const rows = await this.rows<{ table_type: string }>(
+      'SELECT table_type FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2',
+      [schema, name],
+    );
+    const type = rows[0]?.table_type;
+    return type === undefined ? undefined : type === 'VIEW' ? 'view' : 'table';
+  }
+
+  async columnsOf(schema: string, name: string): Promise<{ name: string; type: string }[]> {
+    return this.rows<{ name: string; type: string }>(
+      'SELECT column_name AS name, data_type AS type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position',
+      [schema, name],
+    );
+  }
+
+  /** Writes everything to the file (so a published copy is complete). */
+  async checkpoint(): Promise<void> {
+    if (!this.readOnly) await this.connection.run('CHECKPOINT');
+  }
+
+  close(): void {
+    try {
+      this.connection.closeSync();
+    } finally {
+      releaseInstance(this.path, this.instance);
+      this.lock?.release();
+    }
+  }
+}
+
+/**
+ * One DuckDB instance per file per process, reference-counted: two instances on one file in one process risk
+ * corruption, and closing the last user releases DuckDB's own file lock (so other processes can open it).
+ */
+const instances = new Map<string, { instance: DuckDBInstance; refs: number }>();
+
+async function acquireInstance(path: string, config: Record<string, string>): Promise<DuckDBInstance> {
+  if (path === ':memory:') return DuckDBInstance.create(path, config);
+  const entry = instances.get(path);
+  if (entry) {
+    entry.refs++;
+    return entry.instance;
+  }
+  const instance = await DuckDBInstance.create(path, config);
+  instances.set(path, { instance, refs: 1 });
+  return instance;
+}
+
+function releaseInstance(path: string, instance: DuckDBInstance): void {
+  const entry = instances.get(path);
+  if (!entry) {
+    instance.closeSync();
+    return;
+  }
+  entry.refs--;
+  if (entry.refs === 0) {
+    instances.delete(path);
+    entry.instance.closeSync();
+  }
+}
