@@ -1,10 +1,15 @@
 import { Command, CommanderError } from 'commander';
-import { EXIT_CODES } from '../errors.js';
+import './register-layers.js';
+import { EXIT_CODES, RevrecError } from '../errors.js';
+import { createReporter } from '../reporter/create-reporter.js';
+import type { LogFormat } from '../reporter/create-reporter.js';
 import { REVREC_VERSION } from '../version.js';
 import { createCommandRunner } from './command-runner.js';
+import { exitCodeForError } from './exit-code.js';
 import { registerBuildCommands } from './commands/build-commands.js';
 import { registerCompileCommand } from './commands/compile-command.js';
 import { registerLsCommand } from './commands/ls-command.js';
+import { registerPeriodCommand } from './commands/period-command.js';
 
 /**
  * The `revrec` CLI. Commands are thin: parse options, call the API, report, return an exit code
@@ -27,13 +32,23 @@ export async function main(argv: string[]): Promise<number> {
   registerCompileCommand(program, runner);
   registerBuildCommands(program, runner);
   registerLsCommand(program, runner);
+  registerPeriodCommand(program, runner);
   try {
     await program.parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) {
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? EXIT_CODES.ok : EXIT_CODES.usage;
     }
+    // Raised while reading the options themselves (a bad --vars), before a command had its reporter.
+    if (error instanceof RevrecError) return exitCodeForError(error, createReporter(logFormatOf(argv), false));
     throw error;
   }
   return exitCode;
+}
+
+/** The `--log-format` given on the command line, for errors raised before the options were read. */
+function logFormatOf(argv: readonly string[]): LogFormat {
+  const i = argv.findIndex((a) => a === '--log-format' || a.startsWith('--log-format='));
+  const value = i < 0 ? undefined : argv[i]!.includes('=') ? argv[i]!.split('=')[1] : argv[i + 1];
+  return value === 'text' || value === 'json' ? value : 'auto';
 }

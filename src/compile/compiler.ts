@@ -8,7 +8,7 @@ import type { RelationResolver } from './generic-test-sql.js';
 import { MANIFEST_SCHEMA_VERSION } from './graph-types.js';
 import type { CompiledGraph, GraphNode, ModelNode, SeedNode, SourceNode, TestNode } from './graph-types.js';
 import { nodeId, quoteIdent, relationName } from './node-ids.js';
-import { REF_TOKEN, TemplateEngine } from './template-engine.js';
+import { REF_TOKEN, TemplateEngine, THIS_TOKEN } from './template-engine.js';
 import type { RenderOutput } from './template-engine.js';
 
 export interface CompileOptions {
@@ -47,10 +47,10 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
   // inline {{config}}, which is only known once every model has been rendered.
   const rendered: RenderedModel[] = [];
   for (const def of project.models) {
-    const thisRelation = relationName(def.config.schema, def.config.alias ?? def.name);
     const attempt = (isIncremental: boolean) => {
       try {
-        return engine.render({ file: def.path, template: def.rawSql, isIncremental, thisRelation });
+        // {{this}} leaves a token too: an inline {{config alias/schema}} may still change the model's relation.
+        return engine.render({ file: def.path, template: def.rawSql, isIncremental, thisRelation: THIS_TOKEN });
       } catch (error) {
         if (error instanceof CompileError) errors.push(...error.errors);
         else throw error;
@@ -76,6 +76,7 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
       ...full.refs.map((name) => refId(project, name)),
       ...full.sources.map((s) => nodeId.source(projectName, s.source, s.table)),
       ...(incremental?.refs.map((name) => refId(project, name)) ?? []),
+      ...(incremental?.sources.map((s) => nodeId.source(projectName, s.source, s.table)) ?? []),
     ];
     modelNodes.set(def.name, {
       id,
@@ -103,16 +104,18 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
     Object.keys(nodes),
     (id) => nodes[id]!.dependsOn,
     (id) => nodes[id]!.path,
+    (id) => nodes[id]!.name,
   );
 
   // Pass 2, in dependency order: replace ref tokens by relations, inlining ephemeral models as CTEs.
   for (const id of modelOrder) {
     const node = nodes[id];
     if (node?.kind !== 'model') continue;
+    const resolve = (sql: string) => stripTrailingSemicolon(resolveRefs(sql.replaceAll(THIS_TOKEN, node.relation), project, modelNodes, seedNodes));
     const resolved = {
       ...node,
-      compiledSql: stripTrailingSemicolon(resolveRefs(node.compiledSql, project, modelNodes, seedNodes)),
-      ...(node.incrementalSql ? { incrementalSql: stripTrailingSemicolon(resolveRefs(node.incrementalSql, project, modelNodes, seedNodes)) } : {}),
+      compiledSql: resolve(node.compiledSql),
+      ...(node.incrementalSql ? { incrementalSql: resolve(node.incrementalSql) } : {}),
     };
     modelNodes.set(node.name, resolved);
     nodes[id] = resolved;
@@ -135,13 +138,17 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
   }
   if (errors.length) throw new CompileError(errors);
 
-  const { order, children } = topologicalOrder(Object.keys(nodes), (id) => nodes[id]!.dependsOn, (id) => nodes[id]!.path);
+  const { order, children } = topologicalOrder(Object.keys(nodes), (id) => nodes[id]!.dependsOn, (id) => nodes[id]!.path, (id) => nodes[id]!.name);
   return { schemaVersion: MANIFEST_SCHEMA_VERSION, projectName, nodes, order, children, vars };
 }
 
+/** Model names per project, so resolving a ref is a lookup rather than a scan (1,000 models × 3,000 refs). */
+const modelNamesOf = new WeakMap<Project, ReadonlySet<string>>();
+
 function refId(project: Project, name: string): string {
-  const isModel = project.models.some((m) => m.name === name);
-  return isModel ? nodeId.model(project.settings.name, name) : nodeId.seed(project.settings.name, name);
+  let names = modelNamesOf.get(project);
+  if (!names) modelNamesOf.set(project, (names = new Set(project.models.map((m) => m.name))));
+  return names.has(name) ? nodeId.model(project.settings.name, name) : nodeId.seed(project.settings.name, name);
 }
 
 function resolveRefs(sql: string, project: Project, models: Map<string, ModelNode>, seeds: SeedNode[]): string {
@@ -242,8 +249,9 @@ function buildTestNodes(
       });
     }
   };
+  const defs = new Map(project.models.map((m) => [m.name, m]));
   for (const model of models.values()) {
-    const def = project.models.find((m) => m.name === model.name)!;
+    const def = defs.get(model.name)!;
     const specs = [...def.columns.flatMap((c) => c.tests), ...def.tests];
     if (model.config.materialized === 'ephemeral' && specs.length) {
       errors.push(new RevrecError(`ephemeral model "${model.name}" cannot have data tests (it is never materialized)`, { location: { file: def.yamlPath ?? def.path, node: model.id } }));

@@ -8,6 +8,8 @@ export function topologicalOrder(
   ids: readonly string[],
   dependsOn: (id: string) => readonly string[],
   pathOf: (id: string) => string,
+  /** How a node is named in the cycle message (model names read better than ids). */
+  labelOf: (id: string) => string = (id) => id,
 ): { order: string[]; children: Record<string, string[]> } {
   const children: Record<string, string[]> = {};
   const indegree = new Map<string, number>();
@@ -37,7 +39,7 @@ export function topologicalOrder(
   if (order.length < ids.length) {
     const cycle = findCycle(ids.filter((id) => indegree.get(id)! > 0), dependsOn);
     throw new CompileError([
-      new RevrecError(`dependency cycle: ${cycle.join(' → ')}`, {
+      new RevrecError(`dependency cycle: ${cycle.map(labelOf).join(' → ')}`, {
         location: { file: pathOf(cycle[0]!), node: cycle[0]! },
         hint: 'remove one of these ref() calls',
       }),

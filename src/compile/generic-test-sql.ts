@@ -39,12 +39,23 @@ export function genericTestSql(
   switch (spec.kind) {
     case 'not_null':
       return { name: spec.name ?? `not_null_${suffix}`, sql: `SELECT * FROM ${base} AS t WHERE ${col} IS NULL`, alsoDependsOn: [] };
-    case 'unique':
+    case 'unique': {
+      const combination = spec.args.combination as string[] | undefined;
+      if (combination) {
+        // dbt_utils' unique_combination_of_columns: NULLs group together, so a repeated (a, NULL) fails too.
+        const cols = combination.map(quoteIdent).join(', ');
+        return {
+          name: spec.name ?? `unique_${modelName}_${combination.join('__')}`,
+          sql: `SELECT ${cols}, count(*) AS n_records FROM ${base} AS t GROUP BY ${cols} HAVING count(*) > 1`,
+          alsoDependsOn: [],
+        };
+      }
       return {
         name: spec.name ?? `unique_${suffix}`,
         sql: `SELECT ${col} AS unique_field, count(*) AS n_records FROM ${base} AS t WHERE ${col} IS NOT NULL GROUP BY ${col} HAVING count(*) > 1`,
         alsoDependsOn: [],
       };
+    }
     case 'accepted_values': {
       const values = (spec.args.values as unknown[]).map((v) => quoteLiteral(String(v)));
       return {

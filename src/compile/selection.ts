@@ -10,7 +10,8 @@ import type { CompiledGraph, GraphNode } from './graph-types.js';
  * - methods: bare (node name or fqn, with `*` globs), `tag:`, `path:` (folder prefix or glob), `source:`
  *   (`raw` or `raw.orders`), `resource_type:` (model, seed, test, source), `config.<key>:` (e.g.
  *   `config.materialized:table`), `test_type:` (generic, singular).
- * Tests follow dbt's eager indirect selection: a test is selected when any node it tests is selected.
+ * Tests follow dbt's eager indirect selection: a test is selected when any node it tests is selected, and excluded
+ * when any node it tests is excluded.
  */
 export interface SelectionOptions {
   readonly select?: readonly string[];
@@ -50,6 +51,14 @@ export function selectNodes(graph: CompiledGraph, options: SelectionOptions): st
   const all = new Set(graph.order);
   const selected = options.select?.length ? evaluate(graph, options.select) : new Set(all);
   const excluded = options.exclude?.length ? evaluate(graph, options.exclude) : new Set<string>();
+  // Eager indirect selection applies to --exclude as well: a test of an excluded node goes with it (it would read a
+  // relation this run does not build).
+  if (excluded.size) {
+    for (const id of graph.order) {
+      const node = graph.nodes[id]!;
+      if (node.kind === 'test' && node.dependsOn.some((parent) => excluded.has(parent))) excluded.add(id);
+    }
+  }
   const wanted = new Set(options.kinds);
   const chosen = new Set<string>();
   for (const id of selected) if (!excluded.has(id)) chosen.add(id);

@@ -10,6 +10,8 @@ import { didYouMean } from './suggest.js';
 /** Marks a `ref()` in rendered SQL until every model's final schema and materialization are known. */
 export const REF_TOKEN = /\u0001ref:([^\u0001]+)\u0001/g;
 export const refToken = (name: string) => `\u0001ref:${name}\u0001`;
+/** Stands for `{{this}}` until the model's final relation (after its inline `{{config}}`) is known. */
+export const THIS_TOKEN = '\u0001this\u0001';
 
 export interface RenderRequest {
   readonly file: string;
@@ -57,7 +59,16 @@ export class TemplateEngine {
 
   constructor(private readonly env: TemplateEnvironment) {
     this.registerBuiltins();
-    for (const macro of env.macros) this.registerMacro(macro);
+    const problems: RevrecError[] = [];
+    for (const macro of env.macros) {
+      try {
+        this.registerMacro(macro);
+      } catch (error) {
+        if (error instanceof CompileError) problems.push(...error.errors);
+        else throw error;
+      }
+    }
+    if (problems.length) throw new CompileError(problems);
   }
 
   /** Renders one template; every problem inside it is collected and thrown together as a CompileError. */
@@ -152,6 +163,16 @@ export class TemplateEngine {
       if (typeof options.fn === 'function') return value ? options.fn(this) : options.inverse(this);
       return value;
     });
+    /** `(list a b c)`: an array, for `{{#each (list "orders" "invoices")}}`. */
+    this.hb.registerHelper('list', function (...args: unknown[]) {
+      args.pop();
+      return args;
+    });
+    /** `(concat a b c)`: joins its arguments, for building macro arguments in subexpressions. */
+    this.hb.registerHelper('concat', function (...args: unknown[]) {
+      args.pop();
+      return args.map(String).join('');
+    });
     /** `{{literal x}}`: a safely quoted SQL string literal (for vars and macro arguments). */
     this.hb.registerHelper('literal', function (value: unknown) {
       return quoteLiteral(String(value));
@@ -160,6 +181,12 @@ export class TemplateEngine {
 
   private registerMacro(macro: MacroDef): void {
     const engine = this;
+    try {
+      // Parse now, so a broken macro is reported against its own file rather than every model that calls it.
+      this.hb.precompile(macro.template);
+    } catch (error) {
+      throw new CompileError([toCompileProblem(error, macro.path)]);
+    }
     this.hb.registerPartial(macro.name, macro.template);
     this.hb.registerHelper(macro.name, function (this: unknown, ...args: unknown[]) {
       const options = args.pop() as HelperOptions;

@@ -11,7 +11,8 @@ export function interpolateEnv(text: string, env: NodeJS.ProcessEnv, file: strin
   const escaped = text.replaceAll('$${', '\u0000');
   const expanded = escaped.replace(PATTERN, (match, name: string, fallback: string | undefined, offset: number) => {
     const value = env[name];
-    if (value !== undefined && value !== '') return value;
+    // Shell semantics: `:-` replaces an unset or empty variable; a plain `${VAR}` keeps a set-but-empty value.
+    if (value !== undefined && (value !== '' || fallback === undefined)) return value;
     if (fallback !== undefined) return fallback;
     const line = escaped.slice(0, offset).split('\n').length;
     throw new ConfigError(`environment variable ${name} is not set (used as ${match})`, {

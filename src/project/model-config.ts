@@ -21,7 +21,8 @@ export const modelConfigSchema = z
   .strict();
 
 export type RawModelConfig = z.infer<typeof modelConfigSchema>;
-const CONFIG_KEYS = new Set(Object.keys(modelConfigSchema.shape));
+/** Keys that are config (not sub-folders) in folder defaults even without a leading `+`. */
+export const CONFIG_KEYS: ReadonlySet<string> = new Set(Object.keys(modelConfigSchema.shape));
 
 /**
  * The folder defaults that apply to a model at `models/<a>/<b>/x.sql`, dbt_project style: keys starting with `+`

@@ -88,6 +88,8 @@ export async function loadModels(
 
   const models: ModelDef[] = [];
   const seen = new Map<string, string>();
+  // Read every SQL file at once: one await per file in sequence dominates loading a 1,000-model project.
+  const sqlTexts = new Map(await Promise.all(sqlPaths.map(async (path) => [path, await readFile(join(root, path), 'utf8')] as const)));
   for (const path of sqlPaths) {
     const name = baseName(path, '.sql');
     const other = seen.get(name);
@@ -105,7 +107,7 @@ export async function loadModels(
       kind: 'model',
       name,
       path,
-      rawSql: await readFile(join(root, path), 'utf8'),
+      rawSql: sqlTexts.get(path)!,
       description: entry?.description ?? '',
       columns: entry?.columns ?? [],
       tests: entry?.tests ?? [],

@@ -27,7 +27,7 @@ const seedEntrySchema = z
 export async function loadSeeds(root: string, schema: string, env: NodeJS.ProcessEnv, errors: ErrorCollector): Promise<SeedDef[]> {
   const csvPaths = await listFiles(root, SEEDS_DIR, ['.csv']);
   const yamlPaths = await listFiles(root, SEEDS_DIR, ['.yml', '.yaml']);
-  const meta = new Map<string, { description: string; columnTypes: Record<string, string>; delimiter: string; tags: string[]; columns: ColumnDef[]; tests: DataTestSpec[] }>();
+  const meta = new Map<string, { description: string; columnTypes: Record<string, string>; delimiter: string; tags: string[]; columns: ColumnDef[]; tests: DataTestSpec[]; file: string; line?: number }>();
   for (const path of yamlPaths) {
     const file = await errors.attemptAsync(() => readYamlFile(join(root, path), path, env));
     const entries = (file?.data as { seeds?: unknown } | null)?.seeds;
@@ -35,7 +35,10 @@ export async function loadSeeds(root: string, schema: string, env: NodeJS.Proces
     entries.forEach((entry: unknown, index) => {
       const parsed = errors.attempt(() => parseWith(seedEntrySchema, entry, file, ['seeds', index]));
       if (!parsed) return;
+      const line = file.lineOf(['seeds', index]);
       meta.set(parsed.name, {
+        file: path,
+        ...(line ? { line } : {}),
         description: parsed.description,
         columnTypes: parsed.column_types,
         delimiter: parsed.delimiter,
@@ -72,6 +75,10 @@ export async function loadSeeds(root: string, schema: string, env: NodeJS.Proces
       tags: m?.tags ?? [],
       delimiter: m?.delimiter ?? ',',
     });
+  }
+  // A typo in a seed's YAML name would silently drop its column_types and load money as text.
+  for (const [name, m] of meta) {
+    if (!seen.has(name)) errors.add(`seed "${name}" is described in YAML but there is no seeds/**/${name}.csv`, { file: m.file, ...(m.line ? { line: m.line } : {}) });
   }
   return seeds;
 }

@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { parseWith, zNumberish } from './config-values.js';
-import type { ProjectSettings } from './types.js';
+import { CONFIG_KEYS, modelConfigSchema } from './model-config.js';
+import type { FolderConfig, ProjectSettings } from './types.js';
 import { readYamlFile } from './yaml-file.js';
+import type { YamlFile } from './yaml-file.js';
 
 export const SETTINGS_FILE = 'pipeline.yml';
 
@@ -43,6 +45,7 @@ export async function loadSettings(root: string, env: NodeJS.ProcessEnv): Promis
   }
   const file = await readYamlFile(absolute, SETTINGS_FILE, env);
   const parsed = parseWith(settingsSchema, file.data ?? {}, file, []);
+  checkFolderDefaults(parsed.models, file, ['models']);
   const sections: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(parsed)) if (!OWN_KEYS.has(key)) sections[key] = value;
   const w = parsed.warehouse;
@@ -61,4 +64,18 @@ export async function loadSettings(root: string, env: NodeJS.ProcessEnv): Promis
     seedSchema: parsed.seeds.schema,
     sections,
   };
+}
+
+/**
+ * Validates every config key of the `models:` folder tree once, here, where the file and line are known; otherwise a
+ * typo such as `+materialised` would only surface later, once per model, without a location.
+ */
+function checkFolderDefaults(node: FolderConfig, file: YamlFile, keys: string[]): void {
+  for (const [key, value] of Object.entries(node)) {
+    if (key.startsWith('+') || CONFIG_KEYS.has(key)) {
+      parseWith(modelConfigSchema, { [key.replace(/^\+/, '')]: value }, file, [...keys, key]);
+    } else if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      checkFolderDefaults(value as FolderConfig, file, [...keys, key]);
+    }
+  }
 }

@@ -76,10 +76,14 @@ export function parseTestList(
 function checkArgs(kind: Kind, args: Record<string, unknown>, column: string | undefined): string | undefined {
   switch (kind) {
     case 'not_null':
+      return column || typeof args.column_name === 'string' ? undefined : 'not_null needs a column: put it under a column, or give column_name';
     case 'unique':
-      return column || typeof args.column_name === 'string' || typeof args.combination === 'object'
-        ? undefined
-        : `${kind} needs a column: put it under a column, or give column_name`;
+      if (args.combination !== undefined) {
+        return Array.isArray(args.combination) && args.combination.length > 0 && args.combination.every((c) => typeof c === 'string')
+          ? undefined
+          : 'unique combination needs a list of columns: {combination: [a, b]}';
+      }
+      return column || typeof args.column_name === 'string' ? undefined : 'unique needs a column: put it under a column, or give column_name (or combination: [a, b])';
     case 'accepted_values':
       return Array.isArray(args.values) ? undefined : 'accepted_values needs values: [..]';
     case 'relationships':

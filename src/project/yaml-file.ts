@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError } from '../errors.js';
-import { interpolateDeep } from './env-interpolation.js';
+import { interpolateEnv } from './env-interpolation.js';
 
 /** A parsed YAML file with a way to find the line of a path inside it, for errors that point at the right place. */
 export interface YamlFile {
@@ -17,7 +17,28 @@ export interface YamlFile {
  */
 export async function readYamlFile(absolutePath: string, displayPath: string, env: NodeJS.ProcessEnv): Promise<YamlFile> {
   const file = parseYamlText(await readFile(absolutePath, 'utf8'), displayPath);
-  return { ...file, data: interpolateDeep(file.data, env, displayPath) };
+  return { ...file, data: interpolateAt(file, file.data, [], env) };
+}
+
+/** Like `interpolateDeep`, but an unset variable is reported at the line of the YAML value that uses it. */
+function interpolateAt(file: YamlFile, value: unknown, keys: (string | number)[], env: NodeJS.ProcessEnv): unknown {
+  if (typeof value === 'string') {
+    try {
+      return interpolateEnv(value, env, file.path);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      // The error's line counts inside the string; the value's own line in the file is what a person needs.
+      const line = (file.lineOf(keys) ?? 1) + (error.location.line ?? 1) - 1;
+      throw new ConfigError(error.message, { location: { file: file.path, line }, ...(error.hint ? { hint: error.hint } : {}) });
+    }
+  }
+  if (Array.isArray(value)) return value.map((item, i) => interpolateAt(file, item, [...keys, i], env));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) out[key] = interpolateAt(file, item, [...keys, key], env);
+    return out;
+  }
+  return value;
 }
 
 export function parseYamlText(text: string, displayPath: string): YamlFile {
@@ -25,7 +46,8 @@ export function parseYamlText(text: string, displayPath: string): YamlFile {
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const first = doc.errors[0];
   if (first) {
-    const line = first.linePos?.[0]?.line;
+    // linePos is only filled in with prettyErrors; the offset is always there.
+    const line = first.linePos?.[0]?.line ?? lineCounter.linePos(first.pos[0]).line;
     throw new ConfigError(`invalid YAML: ${first.message.split('\n')[0]}`, {
       location: { file: displayPath, ...(line ? { line } : {}) },
     });

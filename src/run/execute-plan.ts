@@ -53,7 +53,8 @@ export async function executePlan(wh: Warehouse, graph: CompiledGraph, plan: Pla
       failures = outcome.failures;
     } catch (error) {
       status = 'error';
-      message = messageOf(error);
+      const compiled = node.kind === 'model' || node.kind === 'test' ? ` (compiled SQL: target/compiled/${node.kind === 'test' && node.testType === 'generic' ? `data-tests/generic/${node.name}.sql` : node.path})` : '';
+      message = `${node.path}: ${messageOf(error)}${compiled}`;
     }
     const durationMs = Math.round((performance.now() - t0) * 100) / 100;
     if (status === 'error' || status === 'fail') {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import { compileProject } from '../compile/compiler.js';
 import type { CompiledGraph } from '../compile/graph-types.js';
 import { loadProject } from '../project/load-project.js';
@@ -60,9 +60,11 @@ export async function runBuild(request: BuildRequest): Promise<BuildOutcome> {
   const invocationId = request.invocationId ?? randomUUID();
   const startedAt = clock();
   const { project, graph } = await compileRequest(request);
-  const targetDir = join(project.root, project.settings.targetPath);
-  await writeManifest(targetDir, graph, invocationId, startedAt);
-  await writeCompiledSql(targetDir, graph);
+  const targetDir = resolve(project.root, project.settings.targetPath);
+  const writeArtifacts = async () => {
+    await writeManifest(targetDir, graph, invocationId, startedAt);
+    await writeCompiledSql(targetDir, graph);
+  };
   const planOptions = {
     command: request.command,
     ...(request.select ? { select: request.select } : {}),
@@ -70,12 +72,15 @@ export async function runBuild(request: BuildRequest): Promise<BuildOutcome> {
     fullRefresh: request.fullRefresh ?? false,
   };
   if (request.dryRun) {
+    await writeArtifacts();
     const plan = buildPlan(graph, planOptions);
     request.reporter.result(formatPlan(plan), plan);
     return { project, graph, plan };
   }
   const wh = request.warehouse ?? (await Warehouse.open(project.settings.warehouse, { root: project.root, command: `revrec ${request.command}` }));
   try {
+    // Only once this process holds the warehouse: one that is locked out must not overwrite the running one's target/.
+    await writeArtifacts();
     await ensureStateTables(wh);
     registerUdfs(wh.connection, wh.databaseKey);
     const existing = await wh.rows<{ relation: string }>(

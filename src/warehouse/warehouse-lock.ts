@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { WarehouseLockedError } from '../errors.js';
 
@@ -50,7 +50,10 @@ export class WarehouseLock {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         const current = readHolder(path);
         if (current && isAlive(current)) throw lockedError(warehousePath, current);
-        // Stale (holder gone) or unreadable (crashed while writing): remove and try again.
+        // A lock file is empty for a moment between its creation and the write of its holder: a young unreadable
+        // lock belongs to a process that is starting, not to a crashed one.
+        if (!current && isYoung(path)) throw lockedError(warehousePath, undefined);
+        // Stale (holder gone) or unreadable for a while (crashed while writing): remove and try again.
         try {
           unlinkSync(path);
         } catch {
@@ -84,6 +87,17 @@ export function readHolder(path: string): LockHolder | undefined {
     return JSON.parse(readFileSync(path, 'utf8')) as LockHolder;
   } catch {
     return undefined;
+  }
+}
+
+/** Seconds an unreadable lock file is still taken as being written by a process that is starting. */
+const UNREADABLE_GRACE_MS = 5_000;
+
+function isYoung(path: string): boolean {
+  try {
+    return Date.now() - statSync(path).mtimeMs < UNREADABLE_GRACE_MS;
+  } catch {
+    return false;
   }
 }
 

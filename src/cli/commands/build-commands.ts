@@ -20,8 +20,8 @@ export function registerBuildCommands(program: Command, runner: CommandRunner): 
     const command = program
       .command(name)
       .description(DESCRIPTIONS[name])
-      .option('-s, --select <selector>', 'node selection (dbt grammar); repeatable', collect)
-      .option('--exclude <selector>', 'nodes to leave out; repeatable', collect)
+      .option('-s, --select <selector...>', 'node selection (dbt grammar): space-separated terms or repeated flags, a union', collect)
+      .option('--exclude <selector...>', 'nodes to leave out (same grammar); space-separated or repeated', collect)
       .option('--fail-fast', 'stop at the first failure', false)
       .option('--dry-run', 'print the plan and exit', false);
     if (name !== 'test') command.addOption(new Option('--full-refresh', 'rebuild incremental models from scratch').default(false));

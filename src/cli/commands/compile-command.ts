@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { EXIT_CODES } from '../../errors.js';
 import { writeCompiledSql, writeManifest } from '../../run/artifacts.js';
@@ -14,12 +14,12 @@ export function registerCompileCommand(program: Command, runner: CommandRunner):
     program
       .command('compile')
       .description('render models and tests to SQL, check refs and the DAG, write target/compiled and target/manifest.json')
-      .option('-s, --select <selector>', 'print the compiled SQL of these nodes', collect),
+      .option('-s, --select <selector...>', 'print the compiled SQL of these nodes', collect),
   ).action((opts: Record<string, unknown>) =>
     runner(readGlobalOptions(opts), async (global, reporter) => {
       const t0 = performance.now();
       const { project, graph } = await compileRequest({ projectDir: global.projectDir, ...(global.vars ? { vars: global.vars } : {}) });
-      const targetDir = join(project.root, project.settings.targetPath);
+      const targetDir = resolve(project.root, project.settings.targetPath);
       await writeManifest(targetDir, graph, randomUUID(), new Date());
       await writeCompiledSql(targetDir, graph);
       const counts = Object.values(graph.nodes).reduce<Record<string, number>>((acc, n) => ({ ...acc, [n.kind]: (acc[n.kind] ?? 0) + 1 }), {});

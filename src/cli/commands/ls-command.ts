@@ -14,8 +14,8 @@ export function registerLsCommand(program: Command, runner: CommandRunner): void
       .command('ls')
       .alias('list')
       .description('list the nodes a selection matches')
-      .option('-s, --select <selector>', 'node selection (dbt grammar); repeatable', collect)
-      .option('--exclude <selector>', 'nodes to leave out; repeatable', collect)
+      .option('-s, --select <selector...>', 'node selection (dbt grammar): space-separated terms or repeated flags, a union', collect)
+      .option('--exclude <selector...>', 'nodes to leave out (same grammar); space-separated or repeated', collect)
       .addOption(new Option('--resource-type <type>', 'only this kind').choices(['model', 'seed', 'test', 'source']))
       .addOption(new Option('--output <format>', 'what to print per node').choices(['name', 'id', 'path', 'json', 'selector']).default('selector')),
   ).action((opts: Record<string, unknown>) =>
@@ -39,9 +39,11 @@ export function registerLsCommand(program: Command, runner: CommandRunner): void
           case 'path':
             reporter.result(node.path, { unique_id: id, path: node.path });
             break;
-          case 'json':
-            reporter.result(JSON.stringify({ unique_id: id, name: node.name, resource_type: node.kind, path: node.path, tags: node.tags, depends_on: node.dependsOn, ...(node.kind === 'model' ? { materialized: node.config.materialized, relation: node.relation } : {}) }), { unique_id: id });
+          case 'json': {
+            const entry = { unique_id: id, name: node.name, resource_type: node.kind, path: node.path, tags: node.tags, depends_on: node.dependsOn, ...(node.kind === 'model' ? { materialized: node.config.materialized, relation: node.relation } : {}) };
+            reporter.result(JSON.stringify(entry), entry);
             break;
+          }
           default:
             reporter.result(node.fqn.join('.'), { unique_id: id });
         }

@@ -76,8 +76,13 @@ class DuckDBKyselyConnection implements DatabaseConnection {
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     const params = query.parameters.map(toDuckDBValue);
     const reader = await this.connection.runAndReadAll(query.sql, params);
-    const rows = reader.getRowObjectsJson() as unknown as R[];
     const isWrite = /^\s*(insert|update|delete|merge)\b/i.test(query.sql);
+    // Without RETURNING, DuckDB answers a write with one `Count` row; Kysely wants that as numAffectedRows, not a row.
+    const columns = reader.columnNames();
+    if (isWrite && columns.length === 1 && columns[0] === 'Count' && !/\breturning\b/i.test(query.sql)) {
+      return { rows: [], numAffectedRows: BigInt(reader.rowsChanged) };
+    }
+    const rows = reader.getRowObjectsJson() as unknown as R[];
     return isWrite && rows.length === 0 ? { rows, numAffectedRows: BigInt(reader.rowsChanged) } : { rows };
   }
 

@@ -62,7 +62,7 @@ async function materializeIncremental(wh: Warehouse, node: ModelNode, options: M
   await wh.run(`DROP TABLE IF EXISTS ${staged}`);
   await wh.run(`CREATE TABLE ${staged} AS (\n${node.incrementalSql ?? node.compiledSql}\n)`);
   try {
-    await checkSameColumns(wh, node, `${node.identifier}__revrec_new`);
+    const columns = await checkSameColumns(wh, node, `${node.identifier}__revrec_new`);
     const keys = node.config.uniqueKey;
     const on = keys.map((k) => `target.${quoteIdent(k)} IS NOT DISTINCT FROM source.${quoteIdent(k)}`).join(' AND ');
     let rows = 0;
@@ -73,9 +73,12 @@ async function materializeIncremental(wh: Warehouse, node: ModelNode, options: M
           break;
         case 'merge':
           await assertUniqueKeys(wh, node, staged);
+          // Columns by name: DuckDB's `UPDATE SET *` pairs them by position, which would write a reordered
+          // model's values into the wrong columns.
           rows = await wh.run(
             `MERGE INTO ${node.relation} AS target USING ${staged} AS source ON (${on}) ` +
-              `WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT BY NAME`,
+              `WHEN MATCHED THEN UPDATE SET ${columns.map((c) => `${quoteIdent(c)} = source.${quoteIdent(c)}`).join(', ')} ` +
+              `WHEN NOT MATCHED THEN INSERT BY NAME`,
           );
           break;
         case 'delete+insert':
@@ -92,7 +95,8 @@ async function materializeIncremental(wh: Warehouse, node: ModelNode, options: M
   }
 }
 
-async function checkSameColumns(wh: Warehouse, node: ModelNode, stagedName: string): Promise<void> {
+/** Returns the target's column names once the new rows are known to have the same set (in any order). */
+async function checkSameColumns(wh: Warehouse, node: ModelNode, stagedName: string): Promise<string[]> {
   const current = (await wh.columnsOf(node.schema, node.identifier)).map((c) => c.name);
   const incoming = (await wh.columnsOf(node.schema, stagedName)).map((c) => c.name);
   const added = incoming.filter((c) => !current.includes(c));
@@ -103,6 +107,7 @@ async function checkSameColumns(wh: Warehouse, node: ModelNode, stagedName: stri
       { location: { node: node.id, file: node.path }, hint: `rebuild it: revrec run --select ${node.name} --full-refresh` },
     );
   }
+  return current;
 }
 
 async function assertUniqueKeys(wh: Warehouse, node: ModelNode, staged: string): Promise<void> {

@@ -1,0 +1,140 @@
+-- Every current billing document tied to its contract line, with its status: books (accepted), held (FUTURE_PERIOD
+-- by Billing_Date, checked first; or its order item is held), excluded, or error (UNKNOWN_LINE, NO_CONTRACT_LINE,
+-- UNKNOWN_REFERENCE, IVC_PARTIAL, CMC_PARTIAL, CM_EXCEEDS_BILLED). An INV without Sales_Order_Id that carries a
+-- service period is an invoice-as-contract line of its own (line_kind 'invoice').
+with settings as (select * from {{ref 'int_settings'}}),
+docs as (select * from {{ref 'stg_invoices'}} where row_status = 'current'),
+excluded as (select transaction_id from {{ref 'int_exclusion_ids'}}),
+order_items as (
+    select o.sales_order_item_id, o.currency, o.disposition, a.order_problem, o.order_date
+    from {{ref 'int_order_lines'}} as o
+    left join {{ref 'int_allocation'}} as a using (sales_order_item_id)
+),
+-- Invoice-as-contract lines: one per INV row without an order that carries both service dates.
+iac as (
+    select invoice_number, coalesce(sales_order_item_id, invoice_number) as item_id, currency,
+        'I|' || invoice_number || '|' || coalesce(sales_order_item_id, invoice_number) as line_key
+    from docs
+    where sales_order_id is null and document_type = 'INV' and service_start_date is not null
+),
+direct as (
+    select d.*,
+        oi.disposition as item_disposition, oi.order_problem, oi.currency as item_currency,
+        iac_item.line_key as iac_line_by_item, iac_item.currency as iac_item_currency,
+        case
+            when {{period_of 'd.billing_date'}} > s.current_period then 'FUTURE_PERIOD'
+            when d.sales_order_item_id is not null and oi.sales_order_item_id is not null then
+                case
+                    when oi.disposition = 'held' then 'HELD_ITEM'
+                    when oi.disposition = 'excluded' then 'EXCLUDED'
+                    when oi.order_problem is not null then 'ITEM_STAGED'
+                    when d.currency <> oi.currency then 'CURRENCY'
+                    else 'ORDER_LINE'
+                end
+            when d.sales_order_id is null and d.document_type = 'INV' and d.service_start_date is not null then 'IAC'
+            when d.sales_order_item_id is not null and iac_item.line_key is not null then 'IAC_BY_ITEM'
+            when d.sales_order_item_id is not null or d.sales_order_id is not null then 'UNKNOWN_ITEM'
+            when d.document_type = 'INV' then 'NO_CONTRACT'
+            else 'BY_REFERENCE'
+        end as route
+    from docs as d
+    cross join settings as s
+    left join order_items as oi on oi.sales_order_item_id = d.sales_order_item_id
+    left join iac as iac_item on iac_item.item_id = d.sales_order_item_id and iac_item.invoice_number <> d.invoice_number
+),
+-- A document without any item id (IVC/CM/CMC of an invoice-as-contract line) reaches its line through the document
+-- it names: an IVC or CM through the INV, a CMC through its CM (which names the INV).
+by_reference as (
+    select d._version, d._file, d._row,
+        coalesce(i1.line_key, i2.line_key) as line_key,
+        coalesce(i1.currency, i2.currency) as line_currency
+    from direct as d
+    left join iac as i1 on i1.invoice_number = d.reference_document
+    left join (
+        select cm.invoice_number as cm_number, iac.line_key, iac.currency
+        from docs as cm join iac on iac.invoice_number = cm.reference_document
+        where cm.document_type = 'CM' and cm.sales_order_item_id is null
+    ) as i2 on d.document_type = 'CMC' and i2.cm_number = d.reference_document
+    where d.route = 'BY_REFERENCE'
+),
+routed as (
+    select d.*,
+        case d.route
+            when 'ORDER_LINE' then 'O|' || d.sales_order_item_id
+            when 'IAC' then 'I|' || d.invoice_number || '|' || coalesce(d.sales_order_item_id, d.invoice_number)
+            when 'IAC_BY_ITEM' then d.iac_line_by_item
+            when 'BY_REFERENCE' then r.line_key
+        end as line_key,
+        case d.route when 'IAC_BY_ITEM' then d.iac_item_currency when 'BY_REFERENCE' then r.line_currency else d.currency end as line_currency
+    from direct as d
+    left join by_reference as r using (_version, _file, _row)
+),
+mapped as (
+    select *,
+        case
+            when route = 'FUTURE_PERIOD' then 'held'
+            when route = 'HELD_ITEM' then 'held'
+            when route = 'EXCLUDED' then 'excluded'
+            when route in ('IAC', 'IAC_BY_ITEM', 'BY_REFERENCE') and split_part(line_key, '|', 2) in (select transaction_id from excluded) then 'excluded'
+            when route in ('ORDER_LINE', 'IAC') then 'mapped'
+            when route in ('IAC_BY_ITEM', 'BY_REFERENCE') and line_key is not null and line_currency = currency then 'mapped'
+            else 'error'
+        end as map_status,
+        case
+            when route in ('FUTURE_PERIOD', 'HELD_ITEM') then 'FUTURE_PERIOD'
+            when route = 'EXCLUDED' then 'EXCLUDED'
+            when route in ('IAC', 'IAC_BY_ITEM', 'BY_REFERENCE') and split_part(line_key, '|', 2) in (select transaction_id from excluded) then 'EXCLUDED'
+            when route = 'NO_CONTRACT' then 'NO_CONTRACT_LINE'
+            when route = 'BY_REFERENCE' and line_key is null then 'NO_CONTRACT_LINE'
+            when route in ('ITEM_STAGED', 'UNKNOWN_ITEM', 'CURRENCY') then 'UNKNOWN_LINE'
+            when route in ('IAC_BY_ITEM', 'BY_REFERENCE') and line_currency <> currency then 'UNKNOWN_LINE'
+        end as map_code,
+        case
+            when route = 'FUTURE_PERIOD' then 'Billing_Date ' || billing_date || ' is in a future period; the document waits in the stage area until that period is open'
+            when route = 'HELD_ITEM' then 'order item ' || sales_order_item_id || ' is held for a future period; the document waits with it'
+            when route = 'EXCLUDED' then 'order item ' || sales_order_item_id || ' is excluded from revenue'
+            when route in ('IAC', 'IAC_BY_ITEM', 'BY_REFERENCE') and split_part(line_key, '|', 2) in (select transaction_id from excluded) then 'invoice ' || split_part(line_key, '|', 2) || ' is excluded from revenue'
+            when route = 'NO_CONTRACT' then 'INV ' || invoice_number || ' has no Sales_Order_Id and no service period, so it belongs to no contract line; give the order item or both service dates'
+            when route = 'BY_REFERENCE' and line_key is null then document_type || ' ' || invoice_number || ' names no order item and its Reference_Document "' || coalesce(reference_document, '') || '" is no invoice-as-contract document; give Sales_Order_Item_Id'
+            when route = 'ITEM_STAGED' then 'order item ' || sales_order_item_id || ' is in the stage area (' || order_problem || '); fix it first'
+            when route = 'UNKNOWN_ITEM' and sales_order_item_id is null then 'Sales_Order_Item_Id is empty: name the order item of order ' || sales_order_id
+            when route = 'UNKNOWN_ITEM' then 'no order item ' || sales_order_item_id || ' is in the books; load the order first or fix the id'
+            when route = 'CURRENCY' or line_currency <> currency then 'the document is in ' || currency || ' but its line is in ' || coalesce(item_currency, line_currency) || '; fix the currency'
+        end as map_message
+    from routed
+),
+-- Lines whose documents need the sequential rules (any IVC, CM or CMC); the rest accept all their INVs.
+to_sequence as (
+    select line_key, any_value(minor_unit) as minor_unit,
+        list(struct_pack(number := invoice_number, type := document_type, reference := reference_document,
+                         billing_date := billing_date, amount := amount_minor)
+             order by _version, _file, _row) as docs,
+        list(struct_pack(_version := _version, _file := _file, _row := _row) order by _version, _file, _row) as ids
+    from mapped
+    where map_status = 'mapped'
+    group by line_key
+    having count(*) filter (where document_type <> 'INV') > 0
+),
+sequenced as (
+    select line_key, ids, from_json(revrec_apply_billing_documents(docs, minor_unit),
+        '[{"a": "BOOLEAN", "c": "VARCHAR", "m": "VARCHAR", "x": "INTEGER"}]') as outcomes
+    from to_sequence
+),
+outcomes as (
+    select line_key, id._version, id._file, id._row, o,
+        case when o.x is null then null else ids_all[o.x + 1] end as cancels_id
+    from (select line_key, ids as ids_all, unnest(ids) as id, unnest(outcomes) as o from sequenced)
+)
+select
+    m.* exclude (map_status, map_code, map_message, item_disposition, order_problem, item_currency, iac_line_by_item, iac_item_currency),
+    case when m.map_status = 'mapped' and coalesce(o.o.a, true) then 'books'
+         when m.map_status = 'mapped' then 'error'
+         else m.map_status end as status,
+    coalesce(m.map_code, o.o.c) as code,
+    coalesce(m.map_message, o.o.m) as message,
+    o.cancels_id._version as cancels_version,
+    o.cancels_id._file as cancels_file,
+    o.cancels_id._row as cancels_row,
+    case m.document_type when 'INV' then 1 when 'CMC' then 1 else -1 end * m.amount_minor as signed_amount_minor
+from mapped as m
+left join outcomes as o using (line_key, _version, _file, _row)

@@ -1,0 +1,19 @@
+-- Accepted documents with their amount in the home currency: round(amount x rate of the billing date); an IVC or CMC
+-- at the rate of the document it cancels, so a cancellation leaves no exchange residue. NULL home amount = the
+-- needed rate is missing (the line is FX-pending).
+with docs as (select * from {{ref 'int_documents'}} where status = 'books'),
+rates as (select * from {{ref 'int_rate_lookups'}} where request_kind = 'document')
+select
+    d.line_key, d._version, d._file, d._row, d.invoice_number, d.document_type, d.billing_date,
+    {{period_of 'd.billing_date'}} as billing_period,
+    d.amount_minor, d.signed_amount_minor, d.currency,
+    coalesce(rc.has_rate, r.has_rate) as has_rate,
+    coalesce(rc.rate_date, r.rate_date) as rate_date,
+    case when coalesce(rc.has_rate, r.has_rate) then
+        {{fx_convert 'd.signed_amount_minor' 'coalesce(rc.rate_num, r.rate_num)' 'coalesce(rc.rate_den, r.rate_den)' 'coalesce(rc.rate_fast, r.rate_fast)'}}
+    end as signed_home_minor,
+    greatest(d._version, coalesce(r.rate_version, 0), coalesce(rc.rate_version, 0)) as _version_with_rate
+from docs as d
+left join rates as r on r.request_id = concat_ws('|', d._version, d._file, d._row)
+left join rates as rc on d.cancels_version is not null
+    and rc.request_id = concat_ws('|', d.cancels_version, d.cancels_file, d.cancels_row)

@@ -1,0 +1,45 @@
+-- The price in force of each line over time, TP_line(p) = Allocated - credit memos + their cancellations dated up to
+-- the end of p, as points: one initial point (period NULL) and one per period that holds accepted CM/CMC documents.
+-- Each point is spread over the line's recognition parts by largest remainder on the part amounts (ties by split
+-- id): for an unsplit line the only part gets the whole price.
+with lines as (select line_key, allocated_minor from {{ref 'int_contract_lines'}}),
+credits as (
+    select line_key, billing_period as point_period, sum(signed_amount_minor) as credit_change
+    from {{ref 'int_documents_home'}}
+    where document_type in ('CM', 'CMC')
+    group by line_key, billing_period
+),
+points as (
+    select l.line_key, cast(null as integer) as point_period, l.allocated_minor as tp from lines as l
+    union all
+    select c.line_key, c.point_period,
+        l.allocated_minor + sum(c.credit_change) over (partition by c.line_key order by c.point_period) as tp
+    from credits as c join lines as l using (line_key)
+),
+parts as (
+    select line_key, part_id, part_amount_minor,
+        sum(part_amount_minor) over (partition by line_key) as weight_total,
+        part_count
+    from {{ref 'int_recognition_parts'}}
+),
+shares as (
+    select pt.line_key, pt.point_period, pt.tp, p.part_id, p.part_count,
+        case when p.part_count = 1 or p.weight_total = 0 then null
+             else (abs(cast(pt.tp as hugeint)) * p.part_amount_minor) // p.weight_total end as floor_share,
+        case when p.part_count = 1 or p.weight_total = 0 then null
+             else (abs(cast(pt.tp as hugeint)) * p.part_amount_minor) % p.weight_total end as remainder
+    from points as pt join parts as p using (line_key)
+),
+ranked as (
+    select *,
+        abs(tp) - sum(floor_share) over (partition by line_key, point_period) as leftover,
+        row_number() over (partition by line_key, point_period order by remainder desc, part_id) as rank_
+    from shares
+)
+select
+    line_key, point_period, part_id, tp as line_tp,
+    case when floor_share is null then
+            case when part_count = 1 then tp else (case when rank_ = 1 then tp else 0 end) end
+         else cast(sign(tp) * (floor_share + case when rank_ <= leftover then 1 else 0 end) as bigint)
+    end as part_tp
+from ranked

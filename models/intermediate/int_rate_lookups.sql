@@ -1,0 +1,35 @@
+-- Every exchange rate the books need, looked up once: the contract rate of each line (at its booked date), the rate
+-- of each accepted document (its billing date) and of each commission (its date). A rate is the latest Rate_Date on
+-- or before the date, no older than max_rate_age_days; otherwise the request is FX-pending (rate columns NULL).
+-- Amounts in the home currency need no rate (1/1).
+with settings as (select * from {{ref 'int_settings'}}),
+requests as (
+    select 'contract' as request_kind, line_key as request_id, line_key, currency, booked_date as rate_for_date, line_version as _version
+    from {{ref 'int_contract_lines'}}
+    union all
+    select 'document', concat_ws('|', _version, _file, _row), line_key, currency, billing_date, _version
+    from {{ref 'int_documents'}} where status = 'books'
+    union all
+    select 'commission', concat_ws('|', _version, _file, _row), line_key, currency, commission_date, _version
+    from {{ref 'int_commissions'}} where status = 'books'
+),
+looked_up as (
+    select q.*, r.rate_date, r.rate_num, r.rate_den, r.rate_fast, r.rate_text, r.is_inverse, r._version as rate_version
+    from requests as q
+    asof left join {{ref 'int_home_rates'}} as r
+        on r.currency = q.currency and q.rate_for_date >= r.rate_date
+)
+select
+    l.request_kind, l.request_id, l.line_key, l.currency, l.rate_for_date,
+    case when l.currency = s.home_currency then true
+         else l.rate_date is not null and l.rate_for_date - l.rate_date <= s.max_rate_age_days end as has_rate,
+    case when l.currency = s.home_currency then l.rate_for_date else l.rate_date end as rate_date,
+    case when l.currency = s.home_currency then 1 else l.rate_num end as rate_num,
+    case when l.currency = s.home_currency then 1 else l.rate_den end as rate_den,
+    case when l.currency = s.home_currency then true else l.rate_fast end as rate_fast,
+    case when l.currency = s.home_currency then '1' else l.rate_text end as rate_text,
+    coalesce(l.is_inverse, false) as is_inverse,
+    greatest(l._version, coalesce(l.rate_version, 0)) as _version,
+    l.rate_version
+from looked_up as l
+cross join settings as s

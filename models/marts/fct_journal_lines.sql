@@ -1,0 +1,41 @@
+-- Journal lines in the home currency (accounting.md, "Journals"): per line and period the balanced pairs
+--   billing (day-1 deferral)   Dr Revenue              Cr Deferred Revenue
+--   ordinary revenue           Dr Deferred Revenue     Cr Revenue
+--   contra reduction -Contra   Dr Contra Revenue       Cr Deferred Revenue
+--   unbilled movement dEndUB   Dr Unbilled Receivable  Cr Deferred Revenue
+--   foreign currency change    Dr Revenue              Cr Deferred Revenue
+--   adjustment                 Dr Revenue              Cr Deferred Revenue
+--   new commission             Dr Deferred Expense     Cr Expense Clearing
+--   commission amortization    Dr Expense Recognized   Cr Deferred Expense
+-- netted per account type into one debit or credit (a negative amount swaps sides; a zero net gives no row).
+with rows as (select * from {{ref 'fct_line_periods'}}),
+nets as (
+    select r.*, a.account_type, a.net_debit
+    from rows as r,
+    lateral (
+        select unnest([
+            {'account_type': 'Revenue', 'net_debit': r.new_billing_home - r.revenue_ordinary_home + r.fcc_home + r.adjustment_home},
+            {'account_type': 'Deferred Revenue', 'net_debit': -r.new_billing_home + r.revenue_ordinary_home + r.revenue_contra_home
+                - (r.end_unbilled_home - r.beg_unbilled_home) - r.fcc_home - r.adjustment_home},
+            {'account_type': 'Contra Revenue', 'net_debit': -r.revenue_contra_home},
+            {'account_type': 'Unbilled Receivable', 'net_debit': r.end_unbilled_home - r.beg_unbilled_home},
+            {'account_type': 'Deferred Expense', 'net_debit': r.new_commissions_home - r.commission_amortization_home},
+            {'account_type': 'Expense Clearing', 'net_debit': -r.new_commissions_home},
+            {'account_type': 'Expense Recognized', 'net_debit': r.commission_amortization_home}
+        ], recursive := true)
+    ) as a
+)
+select
+    n.actg_period, n.line_key, n.sales_order_id, n.sales_order_item_id, n.product_id, n.customer_id,
+    n.account_type,
+    g.account_id,
+    cast(n.actg_period as varchar) || '-' || n.account_type as link_id,
+    case when n.account_type in ('Deferred Expense', 'Expense Clearing', 'Expense Recognized') then n.commission_class end as class,
+    greatest(n.net_debit, 0) as debit_minor,
+    greatest(-n.net_debit, 0) as credit_minor,
+    n.home_currency as currency,
+    n.home_minor_unit as minor_unit,
+    n.line_version
+from nets as n
+left join {{ref 'int_gl_accounts'}} as g on g.account_type = n.account_type
+where n.net_debit <> 0

@@ -1,0 +1,54 @@
+-- Revenue by contract line and period from the current period on: the current period's catch-up (as in
+-- fct_line_periods) and every later period of the schedule with today's price, round(TP x F(p)) - round(TP x F(p-1))
+-- per part, in transaction and home currency (home: the differences of the rounded home cumulative). Closed periods
+-- are in fct_line_periods. This is the widest model (one row per line and remaining month), so it is plain
+-- integer arithmetic on BIGINT, without window functions.
+with settings as (select current_period, {{period_index 'current_period'}} as cp_index from {{ref 'int_settings'}}),
+lines as (
+    select c.line_key, c.rate_num, c.rate_den, c.rate_fast
+    from (select line_key, contract_rate_num as rate_num, contract_rate_den as rate_den, contract_rate_fast as rate_fast, is_pending
+          from {{ref 'int_line_cumulative'}}) as c
+    where not c.is_pending
+),
+parts as (
+    select pr.line_key, pr.part_id, pr.start_date, pr.days, pr.recognition_method, pr.booked_period, pr.end_period, pr.part_count,
+        pn.part_tp, l.rate_num, l.rate_den, l.rate_fast
+    from {{ref 'int_recognition_parts'}} as pr
+    join lines as l using (line_key)
+    join (
+        select line_key, part_id, part_tp from {{ref 'int_price_points'}}
+        qualify row_number() over (partition by line_key, part_id order by point_period desc nulls last) = 1
+    ) as pn using (line_key, part_id)
+),
+future as (
+    select p.*, {{period_from_index 'idx'}} as actg_period
+    from (
+        select parts.*, unnest(range(s.cp_index + 1, {{period_index 'greatest(parts.end_period, parts.booked_period)'}} + 1)) as idx
+        from parts, settings as s
+    ) as p
+),
+part_cumulative as (
+    select line_key, part_count, actg_period, rate_num, rate_den, rate_fast,
+        {{div_round (concat "part_tp * " (cum_days "actg_period" "start_date" "days" "recognition_method" "booked_period")) "days"}} as cr,
+        {{div_round (concat "part_tp * " (cum_days (prev_period "actg_period") "start_date" "days" "recognition_method" "booked_period")) "days"}} as cr_prev
+    from future
+),
+line_cumulative as (
+    select line_key, actg_period, rate_num, rate_den, rate_fast, cr, cr_prev from part_cumulative where part_count = 1
+    union all
+    select line_key, actg_period, any_value(rate_num), any_value(rate_den), any_value(rate_fast), sum(cr), sum(cr_prev)
+    from part_cumulative where part_count > 1
+    group by line_key, actg_period
+),
+future_revenue as (
+    select line_key, actg_period,
+        cr - cr_prev as revenue_txn,
+        {{fx_convert 'cr' 'rate_num' 'rate_den' 'rate_fast'}} - {{fx_convert 'cr_prev' 'rate_num' 'rate_den' 'rate_fast'}} as revenue_home
+    from line_cumulative
+    where cr <> cr_prev
+)
+select line_key, actg_period, revenue_txn, revenue_home, false as is_catch_up from future_revenue
+union all
+select line_key, actg_period, revenue_txn, revenue_home, true as is_catch_up
+from {{ref 'fct_line_periods'}}
+where actg_period = (select current_period from settings) and (revenue_txn <> 0 or revenue_home <> 0)

@@ -1,0 +1,64 @@
+import { ExecutionError } from '../errors.js';
+import type { Warehouse } from '../warehouse/warehouse.js';
+import type { PeriodState } from './period-state.js';
+
+export interface FreezeOptions {
+  readonly period: number;
+  readonly closedAt: Date;
+  readonly forced: boolean;
+  readonly forceReasons?: readonly string[];
+  readonly invocationId: string;
+}
+
+/**
+ * Freezes the current period in one transaction: records the close, copies the period's reported line rows into
+ * `meta.frozen_line_periods` (history) and makes them each line's latest frozen state (`meta.frozen_line_state`,
+ * the base the next period catches up against). FX-pending lines have no row, so nothing is frozen for them.
+ * The marts must have been built for this period first (the caller runs `build`).
+ */
+export async function freezePeriod(wh: Warehouse, state: PeriodState, options: FreezeOptions): Promise<{ linesFrozen: number }> {
+  if (options.period !== state.currentPeriod) {
+    throw new ExecutionError(`period ${options.period} is not the current period (${state.currentPeriod})`, {
+      hint: `close ${state.currentPeriod} first; periods close in order`,
+    });
+  }
+  const built = await wh.scalar<number>('SELECT current_period FROM intermediate.int_settings');
+  if (Number(built) !== options.period) {
+    throw new ExecutionError(`the marts were built for period ${String(built)}, not ${options.period}`, { hint: 'run revrec build, then close' });
+  }
+  let linesFrozen = 0;
+  await wh.transaction(async () => {
+    await wh.run('INSERT INTO meta.period_closes (actg_period, closed_at, forced, force_reasons, invocation_id) VALUES ($1, $2, $3, $4, $5)', [
+      options.period,
+      options.closedAt.toISOString(),
+      options.forced,
+      options.forceReasons?.length ? options.forceReasons.join('; ') : null,
+      options.invocationId,
+    ]);
+    linesFrozen = await wh.run('INSERT INTO meta.frozen_line_periods BY NAME SELECT * FROM marts.fct_line_periods WHERE actg_period = $1', [options.period]);
+    await wh.run('DELETE FROM meta.frozen_line_state WHERE line_key IN (SELECT line_key FROM marts.fct_line_periods WHERE actg_period = $1)', [options.period]);
+    await wh.run('INSERT INTO meta.frozen_line_state BY NAME SELECT * FROM marts.fct_line_periods WHERE actg_period = $1', [options.period]);
+  });
+  return { linesFrozen };
+}
+
+/**
+ * Reopens the latest closed period: forgets its close and its frozen rows, and restores each affected line's
+ * latest frozen state from the closes before it. Closing it again overwrites its export files.
+ */
+export async function reopenPeriod(wh: Warehouse, state: PeriodState): Promise<{ period: number }> {
+  const period = state.lastClosedPeriod;
+  if (period === null) throw new ExecutionError('no period is closed, so none can be reopened');
+  await wh.transaction(async () => {
+    await wh.run('DELETE FROM meta.frozen_line_state WHERE line_key IN (SELECT line_key FROM meta.frozen_line_periods WHERE actg_period = $1)', [period]);
+    await wh.run('DELETE FROM meta.frozen_line_periods WHERE actg_period = $1', [period]);
+    await wh.run(
+      `INSERT INTO meta.frozen_line_state BY NAME
+       SELECT * FROM meta.frozen_line_periods
+       WHERE line_key NOT IN (SELECT line_key FROM meta.frozen_line_state)
+       QUALIFY row_number() OVER (PARTITION BY line_key ORDER BY actg_period DESC) = 1`,
+    );
+    await wh.run('DELETE FROM meta.period_closes WHERE actg_period = $1', [period]);
+  });
+  return { period };
+}

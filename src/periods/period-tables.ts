@@ -1,0 +1,35 @@
+import { addStateTableDdl } from '../warehouse/state-tables.js';
+import { lineperiodTableDdl } from './line-period-columns.js';
+
+/**
+ * Engine-owned state for periods and the stage area (schema `meta`). Models read these as sources, so every
+ * model is a pure function of the landed data and this state.
+ */
+addStateTableDdl(
+  `CREATE TABLE IF NOT EXISTS meta.period_closes (
+    actg_period INTEGER PRIMARY KEY,
+    closed_at TIMESTAMP NOT NULL,
+    forced BOOLEAN NOT NULL DEFAULT false,
+    force_reasons VARCHAR,
+    invocation_id VARCHAR
+  )`,
+  `COMMENT ON TABLE meta.period_closes IS 'One row per closed accounting period (YYYYMM). The current period is the month after the latest close, or vars.first_period.'`,
+  lineperiodTableDdl('meta.frozen_line_periods'),
+  `COMMENT ON TABLE meta.frozen_line_periods IS 'Reported line-level numbers of each closed period, exactly as at its close (marts.fct_line_periods rows).'`,
+  lineperiodTableDdl('meta.frozen_line_state'),
+  `COMMENT ON TABLE meta.frozen_line_state IS 'Per contract line, its row from the latest close that reported it: the cumulative base the current period catches up against.'`,
+  `CREATE TABLE IF NOT EXISTS meta.stage_deletions (
+    record_type VARCHAR NOT NULL,
+    _version BIGINT NOT NULL,
+    _file VARCHAR NOT NULL,
+    _row BIGINT NOT NULL,
+    record_key VARCHAR,
+    code VARCHAR,
+    message VARCHAR,
+    deleted_at TIMESTAMP NOT NULL,
+    deleted_by VARCHAR,
+    reason VARCHAR,
+    PRIMARY KEY (record_type, _version, _file, _row)
+  )`,
+  `COMMENT ON TABLE meta.stage_deletions IS 'Staged records a user dropped with revrec stage rm: what, when, by whom and why. Models leave these raw rows out.'`,
+);
