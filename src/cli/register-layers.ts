@@ -3,4 +3,5 @@
  * them all before any command runs.
  */
 import '../periods/period-tables.js';
+import '../periods/export-snapshot-tables.js';
 import '../extract/raw-table-initializer.js';

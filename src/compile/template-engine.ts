@@ -163,6 +163,10 @@ export class TemplateEngine {
       if (typeof options.fn === 'function') return value ? options.fn(this) : options.inverse(this);
       return value;
     });
+    /** `(is_true x)`: true for true, "true", "yes", "1" (vars from the environment arrive as strings). */
+    this.hb.registerHelper('is_true', function (value: unknown) {
+      return value === true || (typeof value === 'string' && ['true', 'yes', '1'].includes(value.toLowerCase()));
+    });
     /** `(list a b c)`: an array, for `{{#each (list "orders" "invoices")}}`. */
     this.hb.registerHelper('list', function (...args: unknown[]) {
       args.pop();

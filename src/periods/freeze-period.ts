@@ -38,6 +38,8 @@ export async function freezePeriod(wh: Warehouse, state: PeriodState, options: F
     linesFrozen = await wh.run('INSERT INTO meta.frozen_line_periods BY NAME SELECT * FROM marts.fct_line_periods WHERE actg_period = $1', [options.period]);
     await wh.run('DELETE FROM meta.frozen_line_state WHERE line_key IN (SELECT line_key FROM marts.fct_line_periods WHERE actg_period = $1)', [options.period]);
     await wh.run('INSERT INTO meta.frozen_line_state BY NAME SELECT * FROM marts.fct_line_periods WHERE actg_period = $1', [options.period]);
+    await wh.run('INSERT INTO meta.frozen_orders BY NAME SELECT * FROM exports.exp_orders WHERE Actg_Period = $1', [options.period]);
+    await wh.run('INSERT INTO meta.frozen_invoices BY NAME SELECT * FROM exports.exp_invoices WHERE Actg_Period = $1', [options.period]);
   });
   return { linesFrozen };
 }
@@ -58,6 +60,8 @@ export async function reopenPeriod(wh: Warehouse, state: PeriodState): Promise<{
        WHERE line_key NOT IN (SELECT line_key FROM meta.frozen_line_state)
        QUALIFY row_number() OVER (PARTITION BY line_key ORDER BY actg_period DESC) = 1`,
     );
+    await wh.run('DELETE FROM meta.frozen_orders WHERE Actg_Period = $1', [period]);
+    await wh.run('DELETE FROM meta.frozen_invoices WHERE Actg_Period = $1', [period]);
     await wh.run('DELETE FROM meta.period_closes WHERE actg_period = $1', [period]);
   });
   return { period };

@@ -6,7 +6,7 @@ import type { MacroDef } from './types.js';
 
 export const MACROS_DIR = 'macros';
 const PARAMS = /^\s*\{\{!--\s*params:\s*([^-]*?)\s*--\}\}/;
-const RESERVED = new Set(['ref', 'source', 'var', 'config', 'this', 'is_incremental', 'concat', 'literal', 'list', 'if', 'unless', 'each', 'with', 'lookup', 'log']);
+const RESERVED = new Set(['ref', 'source', 'var', 'config', 'this', 'is_incremental', 'concat', 'literal', 'list', 'is_true', 'if', 'unless', 'each', 'with', 'lookup', 'log']);
 
 /**
  * Loads `macros/*.hbs`. A macro's positional parameters are declared on its first line:

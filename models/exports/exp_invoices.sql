@@ -1,0 +1,31 @@
+-- Export type invoices (exports.md): each accepted billing document once, in the period it enters the books (a late
+-- or held document in the period it arrives), Billing_Amount signed by type (INV +, IVC -, CM -, CMC +), in
+-- transaction currency. Closed periods are what was frozen at their close; the current period has the accepted
+-- documents not reported before.
+with settings as (select * from {{ref 'int_settings'}}),
+frozen as (select * from {{source 'meta' 'frozen_invoices'}} where Actg_Period < (select current_period from settings)),
+current_rows as (
+    select
+        s.current_period as Actg_Period,
+        {{safe_text 'd.sales_order_id'}} as Sales_Order_Id,
+        {{safe_text 'coalesce(l.sales_order_item_id, d.sales_order_item_id)'}} as Sales_Order_Item_Id,
+        {{safe_text 'd.invoice_number'}} as Invoice_Number,
+        {{#each (list "02" "03" "04" "05" "06" "07" "08" "09" "10")}}
+        {{safe_text (concat "d.BS_CustomField" this)}} as BS_CustomField{{this}},
+        {{/each}}
+        d.billing_date as Billing_Date,
+        d.signed_amount_minor as Billing_Amount,
+        d.currency as Currency,
+        d.minor_unit as _amount_minor_unit,
+        d._version as Version,
+        d.record_key as _document_key,
+        concat_ws('|', s.current_period, d.record_key) as _record_key
+    from {{ref 'int_documents'}} as d
+    left join {{ref 'int_contract_lines'}} as l using (line_key)
+    cross join settings as s
+    where d.status = 'books'
+      and d.record_key not in (select _document_key from frozen)
+)
+select * from frozen
+union all by name
+select * from current_rows

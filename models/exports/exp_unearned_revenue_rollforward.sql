@@ -1,0 +1,30 @@
+-- Export type unearned_revenue_rollforward (exports.md): one row per period, reference invoice, order and product,
+-- line amounts summed; product name, contract date, currency and customer from the group's first line by item id.
+with lines as (
+    select * from {{ref 'exp_line_amounts'}}
+    where beg_unearned <> 0 or new_billing <> 0 or revenue <> 0 or fcc <> 0 or adjustment <> 0 or end_unearned <> 0
+       or beg_unbilled <> 0 or end_unbilled <> 0
+)
+select
+    actg_period as Actg_Period,
+    {{safe_text 'reference_invoice_number'}} as Reference_Invoice_Number,
+    {{safe_text 'sales_order_id'}} as Sales_Order_Id,
+    {{safe_text 'product_code'}} as Product_Code,
+    {{safe_text 'arg_min(product_name, sales_order_item_id)'}} as Product_Name,
+    arg_min(contract_date, sales_order_item_id) as Contract_Date,
+    arg_min(currency, sales_order_item_id) as Currency,
+    {{safe_text 'arg_min(customer_id, sales_order_item_id)'}} as Current_Customer_Id,
+    sum(beg_unearned) as Beginning_Unearned_Revenue,
+    sum(booking) as Booking_Amount,
+    sum(new_billing) as New_Billing,
+    sum(revenue) as Revenue,
+    sum(fcc) as Foreign_Currency_Change,
+    sum(adjustment) as Adjustment_To_Unearned_Revenue,
+    sum(end_unearned) as Ending_Unearned_Revenue,
+    sum(beg_unbilled) as Beginning_Unbilled_Receivable,
+    sum(end_unbilled) as Ending_Unbilled_Receivable,
+    max(_amount_minor_unit) as _amount_minor_unit,
+    max(line_version) as Version,
+    concat_ws('|', actg_period, coalesce(reference_invoice_number, ''), coalesce(sales_order_id, ''), coalesce(product_code, '')) as _record_key
+from lines
+group by actg_period, reference_invoice_number, sales_order_id, product_code
