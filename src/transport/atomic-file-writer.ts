@@ -1,0 +1,61 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+import { TransientFault } from './retry.js';
+
+/** A name next to `finalPath` for bytes in flight: hidden, unique, and in the same folder so rename is atomic. */
+export function temporarySibling(finalPath: string): string {
+  return path.join(path.dirname(finalPath), `.${path.basename(finalPath)}.part-${randomBytes(6).toString('hex')}`);
+}
+
+/**
+ * Streams `source` into `localPath` while computing its SHA-256, without holding the file in memory. The bytes go to
+ * a temporary sibling that is renamed onto `localPath` only when the stream ended cleanly and, when
+ * `expectedBytes` is given, had exactly that many bytes; otherwise the temporary file is removed and a truncated
+ * stream throws {@link TransientFault} (a cut connection). Parent folders are created.
+ */
+export async function writeStreamAtomically(
+  source: Readable,
+  localPath: string,
+  expectedBytes?: number,
+): Promise<{ bytes: number; sha256: string }> {
+  await mkdir(path.dirname(localPath), { recursive: true });
+  const temporary = temporarySibling(localPath);
+  const hash = createHash('sha256');
+  let bytes = 0;
+  let renamed = false;
+  const sink = createWriteStream(temporary, { flags: 'wx' });
+  // pipeline() can reject before the file stream has even opened its file (it does not wait for the last stream
+  // when an async generator feeds it); removing the temporary then would race with its creation.
+  const sinkClosed = new Promise<void>((resolve) => sink.once('close', resolve));
+  try {
+    await pipeline(
+      source,
+      async function* measure(chunks: AsyncIterable<Buffer>) {
+        for await (const chunk of chunks) {
+          hash.update(chunk);
+          bytes += chunk.length;
+          yield chunk;
+        }
+      },
+      sink,
+    );
+    if (expectedBytes !== undefined && bytes !== expectedBytes) {
+      throw new TransientFault(`the transfer ended after ${bytes} of ${expectedBytes} bytes`);
+    }
+    await sinkClosed; // all bytes handed to the OS and the descriptor closed before the name appears
+    await rename(temporary, localPath);
+    renamed = true;
+    return { bytes, sha256: hash.digest('hex') };
+  } finally {
+    if (!renamed) {
+      sink.destroy();
+      await sinkClosed;
+      await rm(temporary, { force: true });
+    }
+  }
+}
