@@ -10,6 +10,8 @@ import { registerBuildCommands } from './commands/build-commands.js';
 import { registerCompileCommand } from './commands/compile-command.js';
 import { registerLsCommand } from './commands/ls-command.js';
 import { registerPeriodCommand } from './commands/period-command.js';
+import { registerExtractCommand } from './commands/extract-command.js';
+import { registerSampleCommand } from './commands/sample-command.js';
 
 /**
  * The `revrec` CLI. Commands are thin: parse options, call the API, report, return an exit code
@@ -33,6 +35,8 @@ export async function main(argv: string[]): Promise<number> {
   registerBuildCommands(program, runner);
   registerLsCommand(program, runner);
   registerPeriodCommand(program, runner);
+  registerExtractCommand(program, runner);
+  registerSampleCommand(program, runner);
   try {
     await program.parseAsync(argv);
   } catch (error) {

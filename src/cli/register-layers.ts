@@ -5,3 +5,4 @@
 import '../periods/period-tables.js';
 import '../periods/export-snapshot-tables.js';
 import '../extract/raw-table-initializer.js';
+import '../extract/load-manifest.js';
