@@ -40,12 +40,19 @@ export function buildPlan(graph: CompiledGraph, options: PlanOptions): Plan {
     for (const parent of upstreamPlanned(graph, id, planned)) after.get(id)!.add(parent);
   }
   if (options.command === 'build') {
+    const memo = new Map<string, Set<string>>();
+    const ancestorsOf = (id: string) => ancestors(graph, id, memo);
     for (const testId of selected) {
       const test = graph.nodes[testId]!;
       if (test.kind !== 'test') continue;
+      // dbt's rule: a test holds back a child of what it tests only when that child reads everything the test reads.
+      // A test reading several nodes (relationships) would otherwise hold back a node it waits for itself, directly
+      // (orders → its relationships test to customers → orders) or through other tests: a cycle.
       for (const parent of test.dependsOn) {
         for (const child of graph.children[parent] ?? []) {
-          if (child !== testId && planned.has(child) && graph.nodes[child]!.kind !== 'test') after.get(child)!.add(testId);
+          if (child === testId || !planned.has(child) || graph.nodes[child]!.kind === 'test') continue;
+          if (test.dependsOn.length > 1 && !test.dependsOn.every((p) => ancestorsOf(child).has(p))) continue;
+          after.get(child)!.add(testId);
         }
       }
     }
@@ -81,6 +88,20 @@ function upstreamPlanned(graph: CompiledGraph, id: string, planned: ReadonlySet<
     if (planned.has(parent)) out.add(parent);
     else if (graph.nodes[parent]) stack.push(...graph.nodes[parent]!.dependsOn);
   }
+  return out;
+}
+
+/** Every node `id` reads, directly or not (memoised: the graph is a DAG). */
+function ancestors(graph: CompiledGraph, id: string, memo: Map<string, Set<string>>): Set<string> {
+  const known = memo.get(id);
+  if (known) return known;
+  const out = new Set<string>();
+  for (const parent of graph.nodes[id]!.dependsOn) {
+    if (!graph.nodes[parent]) continue;
+    out.add(parent);
+    for (const above of ancestors(graph, parent, memo)) out.add(above);
+  }
+  memo.set(id, out);
   return out;
 }
 

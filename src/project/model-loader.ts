@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { parseWith } from './config-values.js';
 import type { ErrorCollector } from './error-collector.js';
-import { baseName, listFiles } from './files.js';
+import { baseName, FILE_CONCURRENCY, listFiles, mapLimit } from './files.js';
 import { folderDefaults, mergeConfig, modelConfigSchema, resolveConfig } from './model-config.js';
 import type { RawModelConfig } from './model-config.js';
 import { parseTestList } from './test-spec-parser.js';
@@ -88,8 +88,8 @@ export async function loadModels(
 
   const models: ModelDef[] = [];
   const seen = new Map<string, string>();
-  // Read every SQL file at once: one await per file in sequence dominates loading a 1,000-model project.
-  const sqlTexts = new Map(await Promise.all(sqlPaths.map(async (path) => [path, await readFile(join(root, path), 'utf8')] as const)));
+  // Read the SQL files concurrently (bounded): one await per file in sequence dominates loading 1,000 models.
+  const sqlTexts = new Map(await mapLimit(sqlPaths, FILE_CONCURRENCY, async (path) => [path, await readFile(join(root, path), 'utf8')] as const));
   for (const path of sqlPaths) {
     const name = baseName(path, '.sql');
     const other = seen.get(name);

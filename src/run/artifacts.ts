@@ -1,6 +1,7 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { CompiledGraph } from '../compile/graph-types.js';
+import { FILE_CONCURRENCY, mapLimit } from '../project/files.js';
 import { redactDeep } from '../reporter/redaction.js';
 import type { RunResult } from './run-types.js';
 
@@ -31,13 +32,11 @@ export async function writeRunResults(targetDir: string, result: RunResult): Pro
 
 /** Writes each model's and test's compiled SQL under `target/compiled/<path>`, as dbt does. */
 export async function writeCompiledSql(targetDir: string, graph: CompiledGraph): Promise<void> {
-  await Promise.all(
-    Object.values(graph.nodes).map(async (node) => {
-      if (node.kind !== 'model' && node.kind !== 'test') return;
-      const file = node.kind === 'test' && node.testType === 'generic' ? `data-tests/generic/${node.name}.sql` : node.path;
-      const path = join(targetDir, 'compiled', file);
-      await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, `${node.compiledSql}\n`);
-    }),
-  );
+  await mapLimit(Object.values(graph.nodes), FILE_CONCURRENCY, async (node) => {
+    if (node.kind !== 'model' && node.kind !== 'test') return;
+    const file = node.kind === 'test' && node.testType === 'generic' ? `data-tests/generic/${node.name}.sql` : node.path;
+    const path = join(targetDir, 'compiled', file);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, `${node.compiledSql}\n`);
+  });
 }

@@ -1,5 +1,5 @@
 import type { CompiledGraph, GraphNode } from '../compile/graph-types.js';
-import { messageOf } from '../errors.js';
+import { messageOf, RevrecError } from '../errors.js';
 import type { Plan, PlanStep } from '../plan/plan-types.js';
 import type { NodeStatus, Reporter } from '../reporter/reporter.js';
 import { materializeModel } from '../warehouse/materializations/model-materializer.js';
@@ -54,7 +54,9 @@ export async function executePlan(wh: Warehouse, graph: CompiledGraph, plan: Pla
     } catch (error) {
       status = 'error';
       const compiled = node.kind === 'model' || node.kind === 'test' ? ` (compiled SQL: target/compiled/${node.kind === 'test' && node.testType === 'generic' ? `data-tests/generic/${node.name}.sql` : node.path})` : '';
-      message = `${node.path}: ${messageOf(error)}${compiled}`;
+      // A RevrecError that knows its file already starts with it (describe()); say the file once.
+      const where = error instanceof RevrecError && error.location.file ? '' : `${node.path}: `;
+      message = `${where}${messageOf(error)}${compiled}`;
     }
     const durationMs = Math.round((performance.now() - t0) * 100) / 100;
     if (status === 'error' || status === 'fail') {

@@ -1,0 +1,22 @@
+/** Milliseconds, rounded to 0.01, for figures that read well in JSON. */
+export function ms(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+/** Times `fn` `runs` times (after `warmup` untimed runs); returns every duration in ms and the best. */
+export async function bestOf(runs: number, fn: () => Promise<unknown> | unknown, warmup = 0): Promise<{ best: number; median: number; all: number[] }> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const all: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await fn();
+    all.push(performance.now() - t0);
+  }
+  const sorted = [...all].sort((a, b) => a - b);
+  return { best: ms(sorted[0]!), median: ms(sorted[Math.floor(sorted.length / 2)]!), all: all.map(ms) };
+}
+
+/** Peak resident set size of this process so far, in MiB (getrusage's ru_maxrss). */
+export function peakRssMb(): number {
+  return Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10;
+}

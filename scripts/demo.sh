@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The sample tour: generate the demo company's files into the inbox, land them, build the warehouse, close the first
+# periods, and say where everything is. Safe to run again (it starts from a clean demo folder).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export REVREC_INBOX="${REVREC_INBOX:-demo/inbox}"
+export REVREC_OUTBOX="${REVREC_OUTBOX:-demo/outbox}"
+export REVREC_WAREHOUSE="${REVREC_WAREHOUSE:-demo/warehouse/revrec.duckdb}"
+export REVREC_PUBLISH_PATH="${REVREC_PUBLISH_PATH:-demo/warehouse/revrec-published.duckdb}"
+export REVREC_TEMP_DIR="${REVREC_TEMP_DIR:-demo/warehouse/tmp}"
+export REVREC_FIRST_PERIOD="${REVREC_FIRST_PERIOD:-202401}"
+export REVREC_NOW="${REVREC_NOW:-2024-04-02T06:00:00Z}"
+rm -rf demo
+revrec() { node bin/revrec.js "$@" --log-format text; }
+revrec sample --out "$REVREC_INBOX"
+revrec extract
+revrec build
+for period in 1 2 3; do revrec period close --force; done
+revrec period status
+echo
+echo "Warehouse:  $REVREC_WAREHOUSE   (open it with: duckdb -readonly $REVREC_WAREHOUSE)"
+echo "Stage area: node bin/revrec.js stage ls"

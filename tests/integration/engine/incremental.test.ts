@@ -1,0 +1,157 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ExecutionError } from '../../../src/errors.js';
+import { compileRequest } from '../../../src/run/invocation.js';
+import { materializeModel } from '../../../src/warehouse/materializations/model-materializer.js';
+import { openEngineFixture, statuses } from './engine-harness.js';
+import type { EngineFixture } from './engine-harness.js';
+
+let fx: EngineFixture | undefined;
+afterEach(async () => {
+  await fx?.close();
+  fx = undefined;
+});
+
+const SOURCES = {
+  'sources/raw.yml': 'sources:\n  - name: raw\n    tables:\n      - name: events\n',
+};
+
+/** Replaces raw.events with these rows: `[id, day, amount]`, id may be null. */
+async function setEvents(f: EngineFixture, rows: [number | null, number, string][]): Promise<void> {
+  const values = rows.map(([id, day, amount]) => `(${id ?? 'NULL'}, ${day}, ${amount}::DECIMAL(18,2))`).join(', ');
+  await f.wh.run(`create schema if not exists raw; create or replace table raw.events (id INTEGER, day INTEGER, amount DECIMAL(18,2)); insert into raw.events values ${values}`);
+}
+
+const model = (config: string, incrementalFilter = 'where day > (select coalesce(max(day), -1) from {{this}})') =>
+  `{{config materialized='incremental' ${config}}}
+  select id, day, amount from {{source 'raw' 'events'}}
+  {{#if (is_incremental)}}${incrementalFilter}{{/if}}`;
+
+const contents = (f: EngineFixture) => f.rows('select id, day, amount from m.inc order by id nulls last, day, amount');
+
+describe('incremental models', () => {
+  it('append: the first run builds, later runs insert only the new rows', async () => {
+    fx = await openEngineFixture({ ...SOURCES, 'models/m/inc.sql': model("incremental_strategy='append'") });
+    await setEvents(fx, [[1, 1, '1.10'], [2, 1, '2.20']]);
+    expect((await fx.build({ command: 'run' })).byName.inc).toMatchObject({ status: 'success', action: 'create incremental', rows_affected: 2 });
+    await setEvents(fx, [[1, 1, '1.10'], [2, 1, '2.20'], [3, 2, '3.30']]);
+    expect((await fx.build({ command: 'run' })).byName.inc).toMatchObject({ status: 'success', action: 'incremental append', rows_affected: 1, message: 'APPEND 1 rows' });
+    expect(await contents(fx)).toEqual([
+      { id: 1, day: 1, amount: '1.10' },
+      { id: 2, day: 1, amount: '2.20' },
+      { id: 3, day: 2, amount: '3.30' },
+    ]);
+  });
+
+  it('merge: updates matching keys and inserts new ones; a NULL key is one key, not a new row each run', async () => {
+    fx = await openEngineFixture({ ...SOURCES, 'models/m/inc.sql': model("unique_key='id'", '') });
+    await setEvents(fx, [[1, 1, '1.00'], [null, 1, '9.00']]);
+    await fx.build({ command: 'run' });
+    await setEvents(fx, [[1, 2, '1.50'], [2, 2, '2.00'], [null, 2, '9.50']]);
+    expect((await fx.build({ command: 'run' })).byName.inc).toMatchObject({ status: 'success', action: 'incremental merge', rows_affected: 3 });
+    await fx.build({ command: 'run' });
+    expect(await contents(fx)).toEqual([
+      { id: 1, day: 2, amount: '1.50' },
+      { id: 2, day: 2, amount: '2.00' },
+      { id: null, day: 2, amount: '9.50' },
+    ]);
+    const types = await fx.rows("select data_type from duckdb_columns() where schema_name = 'm' and table_name = 'inc' and column_name = 'amount'");
+    expect(types).toEqual([{ data_type: 'DECIMAL(18,2)' }]);
+  });
+
+  it('merge pairs columns by name: a model that reorders its columns does not shift values into other columns', async () => {
+    fx = await openEngineFixture({ 'models/m/inc.sql': "{{config materialized='incremental' unique_key='id'}}select '1' as id, 'a' as v, 'x' as w" });
+    await fx.build({ command: 'run' });
+    await fx.project.write({ 'models/m/inc.sql': "{{config materialized='incremental' unique_key='id'}}select 'b' as v, 'y' as w, '1' as id union all select 'c', 'z', '2'" });
+    expect((await fx.build({ command: 'run' })).byName.inc!.status).toBe('success');
+    expect(await fx.rows('select id, v, w from m.inc order by id')).toEqual([
+      { id: '1', v: 'b', w: 'y' },
+      { id: '2', v: 'c', w: 'z' },
+    ]);
+  });
+
+  it('merge on a composite key', async () => {
+    fx = await openEngineFixture({ ...SOURCES, 'models/m/inc.sql': model("unique_key='id,day'", '') });
+    await setEvents(fx, [[1, 1, '1.00'], [1, 2, '2.00']]);
+    await fx.build({ command: 'run' });
+    await setEvents(fx, [[1, 2, '2.50'], [1, 3, '3.00']]);
+    await fx.build({ command: 'run' });
+    expect(await contents(fx)).toEqual([
+      { id: 1, day: 1, amount: '1.00' },
+      { id: 1, day: 2, amount: '2.50' },
+      { id: 1, day: 3, amount: '3.00' },
+    ]);
+  });
+
+  it('merge: new rows repeating the unique_key are a clear error and change nothing', async () => {
+    fx = await openEngineFixture({ ...SOURCES, 'models/m/inc.sql': model("unique_key='id'", '') });
+    await setEvents(fx, [[1, 1, '1.00']]);
+    await fx.build({ command: 'run' });
+    await setEvents(fx, [[1, 2, '2.00'], [1, 3, '3.00'], [2, 2, '1.00']]);
+    const { byName } = await fx.build({ command: 'run' });
+    expect(byName.inc!.status).toBe('error');
+    expect(byName.inc!.message).toContain('new rows of "m"."inc" repeat the unique_key (id)');
+    expect(byName.inc!.message).toContain('"id":1');
+    expect(await contents(fx)).toEqual([{ id: 1, day: 1, amount: '1.00' }]);
+    expect(await fx.rows("select table_name from information_schema.tables where table_schema = 'm' order by 1")).toEqual([{ table_name: 'inc' }]);
+  });
+
+  it('delete+insert replaces every row of a key (the key may repeat, e.g. a day partition)', async () => {
+    fx = await openEngineFixture({ ...SOURCES, 'models/m/inc.sql': model("unique_key='day' incremental_strategy='delete+insert'", 'where day >= 2') });
+    await setEvents(fx, [[1, 1, '1.00'], [2, 2, '2.00'], [3, 2, '3.00']]);
+    await fx.build({ command: 'run' });
+    await setEvents(fx, [[1, 1, '7.00'], [4, 2, '4.00'], [5, 3, '5.00'], [6, 3, '6.00']]);
+    expect((await fx.build({ command: 'run' })).byName.inc).toMatchObject({ status: 'success', action: 'incremental delete+insert', rows_affected: 3 });
+    expect(await contents(fx)).toEqual([
+      { id: 1, day: 1, amount: '1.00' },
+      { id: 4, day: 2, amount: '4.00' },
+      { id: 5, day: 3, amount: '5.00' },
+      { id: 6, day: 3, amount: '6.00' },
+    ]);
+  });
+
+  it('a changed column list is a clear error with a --full-refresh hint; --full-refresh rebuilds', async () => {
+    fx = await openEngineFixture({ ...SOURCES, 'models/m/inc.sql': model("unique_key='id'", '') });
+    await setEvents(fx, [[1, 1, '1.00']]);
+    await fx.build({ command: 'run' });
+    await fx.project.write({ 'models/m/inc.sql': model("unique_key='id'", '').replace('amount from', "amount, 'new' as extra from") });
+    const failed = await fx.build({ command: 'run' });
+    expect(failed.byName.inc!.status).toBe('error');
+    expect(failed.byName.inc!.message).toMatch(/the columns of "m"\."inc" changed \(\+extra\).*revrec run --select inc --full-refresh/);
+    const refreshed = await fx.build({ command: 'run', fullRefresh: true });
+    expect(refreshed.byName.inc).toMatchObject({ status: 'success', action: 'full refresh incremental', message: 'FULL REFRESH (1 rows)' });
+    expect(await fx.rows('select extra from m.inc')).toEqual([{ extra: 'new' }]);
+  });
+
+  it('--full-refresh rebuilds from scratch, except models with full_refresh=false', async () => {
+    fx = await openEngineFixture({
+      ...SOURCES,
+      'models/m/inc.sql': model("incremental_strategy='append'"),
+      'models/m/keep.sql': "{{config materialized='incremental' full_refresh=false}}select * from {{ref 'inc'}}{{#if (is_incremental)}} where false{{/if}}",
+    });
+    await setEvents(fx, [[1, 1, '1.00']]);
+    await fx.build({ command: 'run' });
+    await fx.wh.run('insert into m.inc values (99, 0, 0)');
+    await setEvents(fx, [[1, 1, '1.00'], [2, 5, '2.00']]);
+    const { byName } = await fx.build({ command: 'run', fullRefresh: true });
+    expect(statuses(byName)).toEqual({ inc: 'success', keep: 'success' });
+    expect(byName.keep!.action).toBe('incremental append');
+    expect(await contents(fx)).toEqual([
+      { id: 1, day: 1, amount: '1.00' },
+      { id: 2, day: 5, amount: '2.00' },
+    ]);
+    expect(await fx.rows('select count(*)::int as n from m.keep')).toEqual([{ n: 1 }]);
+  });
+
+  it('the error classes carry the node and file', async () => {
+    fx = await openEngineFixture({ ...SOURCES, 'models/m/inc.sql': model("unique_key='id'", '') });
+    await setEvents(fx, [[1, 1, '1.00']]);
+    await fx.build({ command: 'run' });
+    await setEvents(fx, [[1, 1, '1.00'], [1, 1, '1.00']]);
+    const { graph } = await compileRequest({ projectDir: fx.project.dir, env: {} });
+    const node = graph.nodes['model.fixture.inc'];
+    if (node?.kind !== 'model') throw new Error('missing');
+    const error = await materializeModel(fx.wh, node, { fullRefresh: false }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ExecutionError);
+    expect((error as ExecutionError).location).toEqual({ node: 'model.fixture.inc', file: 'models/m/inc.sql' });
+  });
+});
