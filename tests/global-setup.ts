@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 import type { TestProject } from 'vitest/node';
@@ -26,6 +28,7 @@ declare module 'vitest' {
  * REVREC_TEST_RADOSGW=1. Missing Debian packages are installed by scripts/ensure-test-packages.sh.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  ensureCliBuilt(project.config.root);
   project.provide('s3Servers', []);
   project.provide('sftpServer', null);
   if (process.env.REVREC_TEST_SERVERS === '0' || !(await needsServers(project))) return async () => undefined;
@@ -52,6 +55,19 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('s3Servers', [s3rver, radosgw].filter((s): s is S3Server => s !== undefined).map(s3Info));
   project.provide('sftpServer', sshdInfo(sshd));
   return stop;
+}
+
+/**
+ * End-to-end tests run the real CLI (`node bin/revrec.js` → `dist/`). `npm ci` builds it (prepare script); after
+ * local edits it may be stale, so rebuild when any `src/` file is newer than the build.
+ */
+function ensureCliBuilt(root: string): void {
+  const built = path.join(root, 'dist', 'cli', 'main.js');
+  const builtAt = existsSync(built) ? statSync(built).mtimeMs : 0;
+  const newest = readdirSync(path.join(root, 'src'), { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
+    .reduce((latest, entry) => Math.max(latest, statSync(path.join(entry.parentPath, entry.name)).mtimeMs), 0);
+  if (newest > builtAt) execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
 }
 
 /** True unless every test file this run selected is a unit test (they need no server). */
