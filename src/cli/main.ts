@@ -12,6 +12,7 @@ import { registerLsCommand } from './commands/ls-command.js';
 import { registerPeriodCommand } from './commands/period-command.js';
 import { registerExtractCommand } from './commands/extract-command.js';
 import { registerSampleCommand } from './commands/sample-command.js';
+import { registerStageCommand } from './commands/stage-command.js';
 
 /**
  * The `revrec` CLI. Commands are thin: parse options, call the API, report, return an exit code
@@ -37,6 +38,7 @@ export async function main(argv: string[]): Promise<number> {
   registerPeriodCommand(program, runner);
   registerExtractCommand(program, runner);
   registerSampleCommand(program, runner);
+  registerStageCommand(program, runner);
   try {
     await program.parseAsync(argv);
   } catch (error) {
