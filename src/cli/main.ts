@@ -13,6 +13,7 @@ import { registerPeriodCommand } from './commands/period-command.js';
 import { registerExtractCommand } from './commands/extract-command.js';
 import { registerSampleCommand } from './commands/sample-command.js';
 import { registerStageCommand } from './commands/stage-command.js';
+import { registerPipelineCommand } from './commands/pipeline-command.js';
 
 /**
  * The `revrec` CLI. Commands are thin: parse options, call the API, report, return an exit code
@@ -39,6 +40,7 @@ export async function main(argv: string[]): Promise<number> {
   registerExtractCommand(program, runner);
   registerSampleCommand(program, runner);
   registerStageCommand(program, runner);
+  registerPipelineCommand(program, runner);
   try {
     await program.parseAsync(argv);
   } catch (error) {
