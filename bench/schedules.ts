@@ -1,0 +1,96 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import '../src/cli/register-layers.js';
+import { runExtract } from '../src/extract/extract-service.js';
+import { loadProject } from '../src/project/load-project.js';
+import { runBuild } from '../src/run/invocation.js';
+import { generateCompany } from '../src/sample/index.js';
+import { ensureStateTables } from '../src/warehouse/state-tables.js';
+import { Warehouse } from '../src/warehouse/warehouse.js';
+import { intFlag, parseFlags } from './support/bench-args.js';
+import { printFigures, say } from './support/bench-output.js';
+import { ms, peakRssMb } from './support/bench-timing.js';
+import { SilentReporter } from './support/silent-reporter.js';
+
+const PROJECT = resolve(fileURLToPath(import.meta.url), '../..');
+
+/**
+ * `npm run bench -- schedules --lines 1000000`: generates N order lines (all booked in the first month, 12-36 month
+ * services, so about 20 line-periods each), lands them, builds every model, and in the same run times the simplest
+ * exact raw-SQL schedule on the same lines (round(TP x C(p) / D) differences on BIGINT). Reports the schedule model
+ * against that baseline, the schedule + rollforward + journal build, rows/s and peak memory.
+ */
+export async function main(argv: string[]): Promise<void> {
+  const flags = parseFlags(argv);
+  const lines = intFlag(flags, 'lines', 1_000_000);
+  const dir = await mkdtemp(join(flags.dir ?? tmpdir(), 'revrec-bench-schedules-'));
+  process.env.REVREC_WAREHOUSE = join(dir, 'revrec.duckdb');
+  process.env.REVREC_TEMP_DIR = join(dir, 'tmp');
+  process.env.REVREC_FIRST_PERIOD = '202401';
+  try {
+    say(`generating ${lines.toLocaleString('en-US')} order lines …`);
+    let t0 = performance.now();
+    await generateCompany({ outDir: join(dir, 'inbox'), orderLines: lines, badRows: false, months: 1, firstPeriod: '202401', writeSummary: false });
+    const generateMs = performance.now() - t0;
+    const project = await loadProject(PROJECT);
+    const wh = await Warehouse.open(project.settings.warehouse, { root: project.root, command: 'bench schedules' });
+    const reporter = new SilentReporter();
+    try {
+      await ensureStateTables(wh);
+      t0 = performance.now();
+      await runExtract(wh, { sections: { extract: [{ name: 'bench', kind: 'local', folder: join(dir, 'inbox') }] }, reporter, clock: () => new Date() });
+      const landMs = performance.now() - t0;
+      t0 = performance.now();
+      const build = await runBuild({ command: 'build', projectDir: PROJECT, reporter, warehouse: wh });
+      const buildMs = performance.now() - t0;
+      const failed = build.result?.results.filter((r) => r.status === 'error' || r.status === 'fail') ?? [];
+      if (failed.length) throw new Error(`build failed: ${failed.map((f) => `${f.unique_id}: ${f.message}`).join('\n')}`);
+      const timeOf = (name: string) => build.result!.results.find((r) => r.unique_id.endsWith(`.${name}`))?.execution_time_ms ?? 0;
+      const scheduleRows = Number(await wh.scalar('SELECT count(*) FROM marts.fct_revenue_schedule'));
+      // The simplest exact schedule in raw SQL on the same recognition parts: every month of every line.
+      t0 = performance.now();
+      await wh.run(`CREATE OR REPLACE TABLE main.bench_raw_schedule AS
+        WITH g AS (
+          SELECT line_key, part_amount_minor AS amount, start_date, days AS d,
+                 (year(booked_date) * 12 + month(booked_date) - 1) AS bp,
+                 unnest(range(year(start_date) * 12 + month(start_date) - 1, year(end_date) * 12 + month(end_date))) AS pm
+          FROM intermediate.int_recognition_parts),
+        c AS (
+          SELECT line_key, pm, amount, d,
+            CASE WHEN pm < bp THEN 0 ELSE greatest(0, least(d, (last_day(make_date((pm // 12)::INT, (pm % 12 + 1)::INT, 1)) - start_date + 1)::BIGINT)) END AS c_now,
+            CASE WHEN pm - 1 < bp THEN 0 ELSE greatest(0, least(d, (make_date((pm // 12)::INT, (pm % 12 + 1)::INT, 1) - start_date)::BIGINT)) END AS c_prev
+          FROM g)
+        SELECT line_key, pm, (amount * c_now * 2 + d) // (2 * d) - (amount * c_prev * 2 + d) // (2 * d) AS revenue FROM c`);
+      const rawMs = performance.now() - t0;
+      const rawRows = Number(await wh.scalar('SELECT count(*) FROM main.bench_raw_schedule'));
+      await wh.run('DROP TABLE main.bench_raw_schedule');
+      const scheduleMs = timeOf('fct_revenue_schedule');
+      const coreMs = ['int_recognition_parts', 'int_price_points', 'int_line_cumulative', 'fct_line_periods', 'fct_journal_lines', 'fct_revenue_schedule'].reduce((a, n) => a + timeOf(n), 0);
+      say(`landed in ${(landMs / 1000).toFixed(1)} s; full build (${build.result!.results.length} models) ${(buildMs / 1000).toFixed(1)} s`);
+      say(`schedule model: ${(scheduleMs / 1000).toFixed(2)} s for ${scheduleRows.toLocaleString('en-US')} rows (${Math.round(scheduleRows / (scheduleMs / 1000)).toLocaleString('en-US')} rows/s)`);
+      say(`raw SQL schedule: ${(rawMs / 1000).toFixed(2)} s for ${rawRows.toLocaleString('en-US')} line-periods; ratio ${(scheduleMs / rawMs).toFixed(2)}`);
+      say(`schedule + rollforward + journals: ${(coreMs / 1000).toFixed(2)} s; peak RSS ${peakRssMb()} MiB`);
+      printFigures('schedules', {
+        lines,
+        generate_ms: ms(generateMs),
+        land_ms: ms(landMs),
+        build_ms: ms(buildMs),
+        schedule_ms: ms(scheduleMs),
+        schedule_rows: scheduleRows,
+        schedule_rows_per_s: Math.round(scheduleRows / (scheduleMs / 1000)),
+        raw_schedule_ms: ms(rawMs),
+        raw_line_periods: rawRows,
+        schedule_vs_raw_ratio: Math.round((scheduleMs / rawMs) * 100) / 100,
+        schedule_rollforward_journals_ms: ms(coreMs),
+        model_ms: Object.fromEntries(build.result!.results.map((r) => [r.unique_id.split('.').pop(), ms(r.execution_time_ms)])),
+        peak_rss_mb: peakRssMb(),
+      });
+    } finally {
+      wh.close();
+    }
+  } finally {
+    if (!flags.keep) await rm(dir, { recursive: true, force: true });
+  }
+}
