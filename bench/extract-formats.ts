@@ -1,7 +1,7 @@
 /**
  * Extract formats benchmark (not a test): landing a generated 1,000,000-row orders CSV (~150 MB) through
  * prepareFile + landPreparedFile against a bare `CREATE TABLE AS SELECT * FROM read_csv(..., all_varchar=true)`
- * in the same process, and converting 100k/200k-row XLSX workbooks (10 columns) with rows/s and peak RSS.
+ * in the same process, and converting 100k/200k/400k-row XLSX workbooks (10 columns) with rows/s and peak RSS.
  *
  *   node --import tsx bench/extract-formats.ts            all phases (XLSX phases in child processes, clean RSS)
  *   node --import tsx bench/extract-formats.ts csv        CSV only
@@ -157,8 +157,8 @@ else if (phase === 'xlsx') await xlsxPhase(Number(arg ?? 100_000));
 else {
   await csvPhase();
   console.log('XLSX -> CSV (prepareFile), each size in its own process');
-  for (const rows of [100_000, 200_000]) await generateXlsx(xlsxPath(rows), rows);
-  for (const rows of [100_000, 200_000]) {
+  for (const rows of [100_000, 200_000, 400_000]) await generateXlsx(xlsxPath(rows), rows);
+  for (const rows of [100_000, 200_000, 400_000]) {
     execFileSync(process.execPath, ['--import', 'tsx', import.meta.filename, 'xlsx', String(rows)], { stdio: 'inherit' });
   }
 }

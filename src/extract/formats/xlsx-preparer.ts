@@ -24,9 +24,13 @@ interface SheetReader extends AsyncIterable<SheetRow> {
   /** The sheet's XML: a read stream of a temporary file when exceljs had to defer the sheet, else a generator. */
   readonly iterator?: { destroy?: () => void; on?: (event: 'error', listener: () => void) => unknown };
 }
+interface SheetCell {
+  readonly value: unknown;
+  readonly numFmt?: string;
+}
 interface SheetRow {
   readonly number: number;
-  eachCell(callback: (cell: { readonly value: unknown; readonly numFmt?: string }, column: number) => void): void;
+  eachCell(callback: (cell: SheetCell, column: number) => void): void;
 }
 interface WorkbookReader extends AsyncIterable<SheetReader> {
   readonly model?: unknown;
@@ -113,41 +117,51 @@ async function convertSheet(
   let headerMap: ReturnType<typeof mapHeader> | undefined;
   let previousRow = 0;
   let counted = 0;
+  const text = (cell: SheetCell): string => {
+    const value = cell.value;
+    const formula = value !== null && typeof value === 'object' && ('formula' in value || 'sharedFormula' in value);
+    return cellText(value, formula ? cell.numFmt : undefined, context.date1904);
+  };
   try {
     for await (const row of sheet) {
       const rowNumber = Number.isFinite(row.number) ? row.number : previousRow + 1;
       previousRow = rowNumber;
-      const texts: string[] = [];
-      let last = 0;
-      row.eachCell((cell, column) => {
-        const value = cell.value;
-        const formula = value !== null && typeof value === 'object' && ('formula' in value || 'sharedFormula' in value);
-        const text = cellText(value, formula ? cell.numFmt : undefined, context.date1904);
-        if (text !== '') {
-          texts[column - 1] = text;
-          last = column;
-        }
-      });
-      if (last === 0) continue; // an empty row is no record
-      if (headerMap === undefined) {
-        const headers = Array.from({ length: last }, (_, i) => texts[i] ?? '');
+      if (headerMap === undefined || writer === undefined) {
+        const texts: string[] = [];
+        row.eachCell((cell, column) => {
+          const t = text(cell);
+          if (t !== '') texts[column - 1] = t;
+        });
+        if (texts.length === 0) continue; // an empty row is no record
+        const headers = Array.from(texts, (t) => t ?? '');
         headerMap = mapHeader(type, headers, { display, entryName: sheet.name, fieldOffset: 1 });
-        width = last;
+        width = headers.length;
         writer = CsvFileWriter.open(csvPath);
         await writer.writeRecord([XLSX_ROW_FIELD, ...headers.map(csvField)]);
         continue;
       }
-      const fields = [String(rowNumber)];
-      for (let i = 0; i < Math.max(width, last); i += 1) fields.push(csvField(texts[i] ?? ''));
-      await writer!.writeRecord(fields);
-      if (writer!.bytes !== counted) {
-        const exceeded = context.budget.addOutput(writer!.bytes - counted);
-        counted = writer!.bytes;
-        if (exceeded) throw new LoadFailureError('ZIP_TOO_LARGE', `${display}: ${exceeded}; conversion stopped. Split the workbook, or raise the source's archive limits if it is expected.`, sheet.name);
-      }
+      // The record is built in place (row number, then one field per column up to the last filled one or the
+      // header width): no arrays per row, and no await unless the write buffer is full.
+      let record = String(rowNumber);
+      let written = 0;
+      row.eachCell((cell, column) => {
+        const t = text(cell);
+        if (t === '') return;
+        record += ','.repeat(column - written) + csvField(t);
+        written = column;
+      });
+      if (written === 0) continue; // an empty row is no record
+      if (written < width) record += ','.repeat(width - written);
+      if (!writer.append(record)) continue;
+      await writer.flush();
+      const exceeded = context.budget.addOutput(writer.bytes - counted);
+      counted = writer.bytes;
+      if (exceeded) throw new LoadFailureError('ZIP_TOO_LARGE', `${display}: ${exceeded}; conversion stopped. Split the workbook, or raise the source's archive limits if it is expected.`, sheet.name);
     }
     if (writer === undefined || headerMap === undefined) return undefined;
     await writer.close();
+    const exceeded = context.budget.addOutput(writer.bytes - counted);
+    if (exceeded) throw new LoadFailureError('ZIP_TOO_LARGE', `${display}: ${exceeded}; conversion stopped. Split the workbook, or raise the source's archive limits if it is expected.`, sheet.name);
     const total = writer.bytes;
     writer = undefined;
     return { type, csvPath, entryName: sheet.name, headerMap, rowNumbers: { kind: 'field' }, bytes: total };
