@@ -2,16 +2,19 @@
 # Installs the Debian packages the integration tests run as real servers, only when they are missing.
 #   scripts/ensure-test-packages.sh          openssh-server (sshd for the SFTP tests)
 #   scripts/ensure-test-packages.sh --ceph   also ceph-mon, ceph-osd, radosgw (a throw-away S3 cluster)
+#   scripts/ensure-test-packages.sh --chromium  also chromium (headless browser for tests/e2e/browser)
 # Idempotent and fast when everything is there (a few `test -x`); safe to run from several processes at once
 # (one flock around apt). Needs root and Debian's apt; prints only on install or failure.
 set -euo pipefail
 
 want_ceph=0
+want_chromium=0
 for arg in "$@"; do
   case "$arg" in
     --ceph) want_ceph=1 ;;
-    -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
-    *) echo "ensure-test-packages: unknown argument '$arg' (use --ceph or nothing)" >&2; exit 2 ;;
+    --chromium) want_chromium=1 ;;
+    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+    *) echo "ensure-test-packages: unknown argument '$arg' (use --ceph, --chromium or nothing)" >&2; exit 2 ;;
   esac
 done
 
@@ -23,6 +26,11 @@ missing() {
     [ -x /usr/bin/ceph-osd ] || pkgs+=(ceph-osd)
     [ -x /usr/bin/radosgw ] || pkgs+=(radosgw)
     [ -x /usr/bin/radosgw-admin ] || pkgs+=(radosgw)
+  fi
+  # Debian's chromium (not a downloaded Chrome for Testing: the machine may be offline); fonts so pages render text.
+  if [ "$want_chromium" = 1 ]; then
+    [ -x /usr/bin/chromium ] || pkgs+=(chromium)
+    [ -d /usr/share/fonts/truetype/dejavu ] || pkgs+=(fonts-dejavu-core)
   fi
   # unique, space separated
   printf '%s\n' "${pkgs[@]}" | awk 'NF && !seen[$0]++' | tr '\n' ' '

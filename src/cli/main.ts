@@ -11,9 +11,12 @@ import { registerCompileCommand } from './commands/compile-command.js';
 import { registerLsCommand } from './commands/ls-command.js';
 import { registerPeriodCommand } from './commands/period-command.js';
 import { registerExtractCommand } from './commands/extract-command.js';
+import { registerExportCommand } from './commands/export-command.js';
 import { registerSampleCommand } from './commands/sample-command.js';
 import { registerStageCommand } from './commands/stage-command.js';
 import { registerPipelineCommand } from './commands/pipeline-command.js';
+import { registerDocsCommand } from './commands/docs-command.js';
+import { registerReportCommand } from './commands/report-command.js';
 
 /**
  * The `revrec` CLI. Commands are thin: parse options, call the API, report, return an exit code
@@ -38,9 +41,12 @@ export async function main(argv: string[]): Promise<number> {
   registerLsCommand(program, runner);
   registerPeriodCommand(program, runner);
   registerExtractCommand(program, runner);
+  registerExportCommand(program, runner);
   registerSampleCommand(program, runner);
   registerStageCommand(program, runner);
   registerPipelineCommand(program, runner);
+  registerDocsCommand(program, runner);
+  registerReportCommand(program, runner);
   try {
     await program.parseAsync(argv);
   } catch (error) {

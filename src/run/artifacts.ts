@@ -2,7 +2,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { CompiledGraph } from '../compile/graph-types.js';
 import { FILE_CONCURRENCY, mapLimit } from '../project/files.js';
-import { redactDeep } from '../reporter/redaction.js';
+import { redact, redactDeep } from '../reporter/redaction.js';
 import type { RunResult } from './run-types.js';
 
 /**
@@ -37,6 +37,7 @@ export async function writeCompiledSql(targetDir: string, graph: CompiledGraph):
     const file = node.kind === 'test' && node.testType === 'generic' ? `data-tests/generic/${node.name}.sql` : node.path;
     const path = join(targetDir, 'compiled', file);
     await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, `${node.compiledSql}\n`);
+    await writeFile(path, `${redact(node.compiledSql)}
+`);
   });
 }
