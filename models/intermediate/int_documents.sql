@@ -10,19 +10,43 @@ order_items as (
     from {{ref 'int_order_lines'}} as o
     left join {{ref 'int_allocation'}} as a using (sales_order_item_id)
 ),
--- Invoice-as-contract lines: one per INV row without an order that carries both service dates.
-iac as (
-    select invoice_number, coalesce(sales_order_item_id, invoice_number) as item_id, currency,
-        'I|' || invoice_number || '|' || coalesce(sales_order_item_id, invoice_number) as line_key
-    from docs
-    where sales_order_id is null and document_type = 'INV' and service_start_date is not null
+-- Invoice-as-contract lines: an INV row without Sales_Order_Id that carries both service dates (and is not dated
+-- in a future period). Its key is its item id, or its invoice number when blank. It is excluded when that key or its
+-- invoice number is listed; it makes no line (NO_CONTRACT_LINE) when the key is an order item's (in the books or
+-- not) or, among rows of one key, it is not the first by Invoice_Number + Sales_Order_Item_Id.
+iac_candidates as (
+    select d._version, d._file, d._row, d.invoice_number, d.sales_order_item_id, d.currency, d.record_key,
+        coalesce(d.sales_order_item_id, d.invoice_number) as item_id,
+        'I|' || d.invoice_number || '|' || coalesce(d.sales_order_item_id, d.invoice_number) as line_key,
+        case
+            when coalesce(d.sales_order_item_id, d.invoice_number) in (select transaction_id from excluded)
+              or d.invoice_number in (select transaction_id from excluded) then 'excluded'
+            when coalesce(d.sales_order_item_id, d.invoice_number) in (select sales_order_item_id from order_items) then 'clash'
+        end as early_status
+    from docs as d
+    cross join settings as s
+    where d.sales_order_id is null and d.document_type = 'INV' and d.service_start_date is not null
+      and {{period_of 'd.billing_date'}} <= s.current_period
 ),
+iac as (
+    select *,
+        case
+            when early_status is not null then early_status
+            when row_number() over (partition by item_id, early_status is null order by record_key) > 1 then 'clash'
+            else 'books'
+        end as iac_status
+    from iac_candidates
+),
+-- Lines a document can name by item id: invoice-as-contract lines in the books or excluded (not clashing ones).
+iac_lines as (select item_id, invoice_number, sales_order_item_id, line_key, currency, iac_status from iac where iac_status in ('books', 'excluded')),
 direct as (
     select d.*,
         oi.disposition as item_disposition, oi.order_problem, oi.currency as item_currency,
-        iac_item.line_key as iac_line_by_item, iac_item.currency as iac_item_currency,
+        own.iac_status, own.line_key as own_line_key,
+        iac_item.line_key as iac_line_by_item, iac_item.currency as iac_item_currency, iac_item.iac_status as iac_item_status,
         case
             when {{period_of 'd.billing_date'}} > s.current_period then 'FUTURE_PERIOD'
+            when own.line_key is not null then 'IAC'
             when d.sales_order_item_id is not null and oi.sales_order_item_id is not null then
                 case
                     when oi.disposition = 'held' then 'HELD_ITEM'
@@ -31,7 +55,6 @@ direct as (
                     when d.currency <> oi.currency then 'CURRENCY'
                     else 'ORDER_LINE'
                 end
-            when d.sales_order_id is null and d.document_type = 'INV' and d.service_start_date is not null then 'IAC'
             when d.sales_order_item_id is not null and iac_item.line_key is not null then 'IAC_BY_ITEM'
             when d.sales_order_item_id is not null or d.sales_order_id is not null then 'UNKNOWN_ITEM'
             when d.document_type = 'INV' then 'NO_CONTRACT'
@@ -40,20 +63,24 @@ direct as (
     from docs as d
     cross join settings as s
     left join order_items as oi on oi.sales_order_item_id = d.sales_order_item_id
-    left join iac as iac_item on iac_item.item_id = d.sales_order_item_id and iac_item.invoice_number <> d.invoice_number
+    left join iac as own using (_version, _file, _row)
+    left join iac_lines as iac_item on iac_item.item_id = d.sales_order_item_id
 ),
 -- A document without any item id (IVC/CM/CMC of an invoice-as-contract line) reaches its line through the document
--- it names: an IVC or CM through the INV, a CMC through its CM (which names the INV).
+-- it names: an IVC or CM through an invoice-as-contract INV without item id of that number, a CMC through its CM
+-- (which names such an INV).
 by_reference as (
     select d._version, d._file, d._row,
         coalesce(i1.line_key, i2.line_key) as line_key,
-        coalesce(i1.currency, i2.currency) as line_currency
+        coalesce(i1.currency, i2.currency) as line_currency,
+        coalesce(i1.iac_status, i2.iac_status) as line_status
     from direct as d
-    left join iac as i1 on i1.invoice_number = d.reference_document
+    left join (select * from iac_lines where sales_order_item_id is null) as i1
+        on d.document_type in ('IVC', 'CM') and i1.invoice_number = d.reference_document
     left join (
-        select cm.invoice_number as cm_number, iac.line_key, iac.currency
-        from docs as cm join iac on iac.invoice_number = cm.reference_document
-        where cm.document_type = 'CM' and cm.sales_order_item_id is null
+        select cm.invoice_number as cm_number, i.line_key, i.currency, i.iac_status
+        from docs as cm join (select * from iac_lines where sales_order_item_id is null) as i on i.invoice_number = cm.reference_document
+        where cm.document_type = 'CM' and cm.sales_order_item_id is null and cm.sales_order_id is null
     ) as i2 on d.document_type = 'CMC' and i2.cm_number = d.reference_document
     where d.route = 'BY_REFERENCE'
 ),
@@ -61,11 +88,12 @@ routed as (
     select d.*,
         case d.route
             when 'ORDER_LINE' then 'O|' || d.sales_order_item_id
-            when 'IAC' then 'I|' || d.invoice_number || '|' || coalesce(d.sales_order_item_id, d.invoice_number)
+            when 'IAC' then d.own_line_key
             when 'IAC_BY_ITEM' then d.iac_line_by_item
             when 'BY_REFERENCE' then r.line_key
         end as line_key,
-        case d.route when 'IAC_BY_ITEM' then d.iac_item_currency when 'BY_REFERENCE' then r.line_currency else d.currency end as line_currency
+        case d.route when 'IAC_BY_ITEM' then d.iac_item_currency when 'BY_REFERENCE' then r.line_currency else d.currency end as line_currency,
+        case d.route when 'IAC' then d.iac_status when 'IAC_BY_ITEM' then d.iac_item_status when 'BY_REFERENCE' then r.line_status end as line_status
     from direct as d
     left join by_reference as r using (_version, _file, _row)
 ),
@@ -75,15 +103,16 @@ mapped as (
             when route = 'FUTURE_PERIOD' then 'held'
             when route = 'HELD_ITEM' then 'held'
             when route = 'EXCLUDED' then 'excluded'
-            when route in ('IAC', 'IAC_BY_ITEM', 'BY_REFERENCE') and split_part(line_key, '|', 2) in (select transaction_id from excluded) then 'excluded'
-            when route in ('ORDER_LINE', 'IAC') then 'mapped'
+            when route in ('IAC', 'IAC_BY_ITEM', 'BY_REFERENCE') and line_status = 'excluded' then 'excluded'
+            when route = 'ORDER_LINE' or (route = 'IAC' and line_status = 'books') then 'mapped'
             when route in ('IAC_BY_ITEM', 'BY_REFERENCE') and line_key is not null and line_currency = currency then 'mapped'
             else 'error'
         end as map_status,
         case
             when route in ('FUTURE_PERIOD', 'HELD_ITEM') then 'FUTURE_PERIOD'
             when route = 'EXCLUDED' then 'EXCLUDED'
-            when route in ('IAC', 'IAC_BY_ITEM', 'BY_REFERENCE') and split_part(line_key, '|', 2) in (select transaction_id from excluded) then 'EXCLUDED'
+            when route in ('IAC', 'IAC_BY_ITEM', 'BY_REFERENCE') and line_status = 'excluded' then 'EXCLUDED'
+            when route = 'IAC' then 'NO_CONTRACT_LINE'
             when route = 'NO_CONTRACT' then 'NO_CONTRACT_LINE'
             when route = 'BY_REFERENCE' and line_key is null then 'NO_CONTRACT_LINE'
             when route in ('ITEM_STAGED', 'UNKNOWN_ITEM', 'CURRENCY') then 'UNKNOWN_LINE'
@@ -93,7 +122,8 @@ mapped as (
             when route = 'FUTURE_PERIOD' then 'Billing_Date ' || billing_date || ' is in a future period; the document waits in the stage area until that period is open'
             when route = 'HELD_ITEM' then 'order item ' || sales_order_item_id || ' is held for a future period; the document waits with it'
             when route = 'EXCLUDED' then 'order item ' || sales_order_item_id || ' is excluded from revenue'
-            when route in ('IAC', 'IAC_BY_ITEM', 'BY_REFERENCE') and split_part(line_key, '|', 2) in (select transaction_id from excluded) then 'invoice ' || split_part(line_key, '|', 2) || ' is excluded from revenue'
+            when route in ('IAC', 'IAC_BY_ITEM', 'BY_REFERENCE') and line_status = 'excluded' then 'invoice-as-contract line ' || split_part(line_key, '|', 3) || ' (invoice ' || split_part(line_key, '|', 2) || ') is excluded from revenue'
+            when route = 'IAC' then 'this invoice-as-contract line would take the key ' || coalesce(sales_order_item_id, invoice_number) || ', which an order item or another invoice row already has; give the invoice row its own Sales_Order_Item_Id'
             when route = 'NO_CONTRACT' then 'INV ' || invoice_number || ' has no Sales_Order_Id and no service period, so it belongs to no contract line; give the order item or both service dates'
             when route = 'BY_REFERENCE' and line_key is null then document_type || ' ' || invoice_number || ' names no order item and its Reference_Document "' || coalesce(reference_document, '') || '" is no invoice-as-contract document; give Sales_Order_Item_Id'
             when route = 'ITEM_STAGED' then 'order item ' || sales_order_item_id || ' is in the stage area (' || order_problem || '); fix it first'
@@ -126,7 +156,8 @@ outcomes as (
     from (select line_key, ids as ids_all, unnest(ids) as id, unnest(outcomes) as o from sequenced)
 )
 select
-    m.* exclude (map_status, map_code, map_message, item_disposition, order_problem, item_currency, iac_line_by_item, iac_item_currency),
+    m.* exclude (map_status, map_code, map_message, item_disposition, order_problem, item_currency, iac_line_by_item, iac_item_currency,
+        iac_status, own_line_key, iac_item_status, line_status),
     case when m.map_status = 'mapped' and coalesce(o.o.a, true) then 'books'
          when m.map_status = 'mapped' then 'error'
          else m.map_status end as status,

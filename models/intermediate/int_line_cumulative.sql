@@ -17,12 +17,7 @@ pending as (
     where not has_rate
     group by line_key
 ),
--- The price of each part now: the latest point (credits are never dated after p*: those documents are held).
-price_now as (
-    select line_key, part_id, part_tp, line_tp
-    from prices
-    qualify row_number() over (partition by line_key, part_id order by point_period desc nulls last) = 1
-),
+price_now as (select * from {{ref 'int_price_now'}}),
 revenue_now as (
     select pr.line_key,
         sum({{div_round (concat "pn.part_tp * " (cum_days "p.cp" "pr.start_date" "pr.days" "pr.recognition_method" "pr.booked_period")) "pr.days"}}) as cum_revenue,
@@ -57,7 +52,19 @@ billing as (
         sum(signed_amount_minor) as cum_billing,
         sum(signed_home_minor) as cum_billing_home,
         max(_version_with_rate) as docs_version
-    from {{ref 'int_documents_home'}}
+    from (
+        select line_key, signed_amount_minor, signed_home_minor, _version_with_rate
+        from {{ref 'int_documents_home'}}
+        union all
+        -- An external general-import line is billed in full on its booked date (a charge made elsewhere), at that
+        -- date's rate, which is its contract rate. It has no invoice document, so it is not in the invoices export.
+        select l.line_key, l.allocated_minor,
+            case when cr.has_rate then {{fx_convert 'l.allocated_minor' 'cr.rate_num' 'cr.rate_den' 'cr.rate_fast'}} end,
+            cr._version
+        from lines as l
+        join contract_rate as cr on cr.request_id = l.line_key
+        where l.line_kind = 'general'
+    ) as bills
     group by line_key
 ),
 -- Commissions: capitalized in their own period at their date's rate, amortized with the line's parts and method,
@@ -67,20 +74,21 @@ commission_parts as (
     select c.line_key, c.commission_id, c.amount_minor, {{period_of 'c.commission_date'}} as commission_period,
         c.class, c._version, r.has_rate, r.rate_num, r.rate_den, r.rate_fast, r.rate_version,
         pr.part_id, pr.start_date, pr.days, pr.recognition_method, pr.booked_period, pr.part_count,
+        -- products in HUGEINT, results narrowed to BIGINT before the ranking window (see int_allocation)
         case when pr.part_count = 1 or w.weight_total = 0 then null
-             else (cast(c.amount_minor as hugeint) * pr.part_amount_minor) // w.weight_total end as floor_share,
+             else cast((cast(c.amount_minor as hugeint) * pr.part_amount_minor) // w.weight_total as bigint) end as floor_share,
         case when pr.part_count = 1 or w.weight_total = 0 then null
-             else (cast(c.amount_minor as hugeint) * pr.part_amount_minor) % w.weight_total end as remainder
+             else cast((cast(c.amount_minor as hugeint) * pr.part_amount_minor) % w.weight_total as bigint) end as remainder
     from {{ref 'int_commissions'}} as c
     join parts as pr using (line_key)
-    join (select line_key, sum(part_amount_minor) as weight_total from parts group by line_key) as w using (line_key)
+    join (select line_key, cast(sum(part_amount_minor) as bigint) as weight_total from parts group by line_key) as w using (line_key)
     left join {{ref 'int_rate_lookups'}} as r on r.request_kind = 'commission' and r.request_id = concat_ws('|', c._version, c._file, c._row)
     where c.status = 'books'
 ),
 commission_shares as (
     select *,
         case when floor_share is null then (case when part_count = 1 or row_number() over w_ = 1 then amount_minor else 0 end)
-             else cast(floor_share + case when row_number() over w_ <= amount_minor - sum(floor_share) over (partition by line_key, commission_id) then 1 else 0 end as bigint)
+             else cast(floor_share + case when row_number() over w_ <= amount_minor - sum(cast(floor_share as decimal(18, 0))) over (partition by line_key, commission_id) then 1 else 0 end as bigint)
         end as share_minor
     from commission_parts
     window w_ as (partition by line_key, commission_id order by remainder desc nulls last, part_id)

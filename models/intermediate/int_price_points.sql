@@ -4,7 +4,7 @@
 -- id): for an unsplit line the only part gets the whole price.
 with lines as (select line_key, allocated_minor from {{ref 'int_contract_lines'}}),
 credits as (
-    select line_key, billing_period as point_period, sum(signed_amount_minor) as credit_change
+    select line_key, billing_period as point_period, cast(sum(signed_amount_minor) as bigint) as credit_change
     from {{ref 'int_documents_home'}}
     where document_type in ('CM', 'CMC')
     group by line_key, billing_period
@@ -13,33 +13,34 @@ points as (
     select l.line_key, cast(null as integer) as point_period, l.allocated_minor as tp from lines as l
     union all
     select c.line_key, c.point_period,
-        l.allocated_minor + sum(c.credit_change) over (partition by c.line_key order by c.point_period) as tp
+        cast(l.allocated_minor + sum(cast(c.credit_change as decimal(18, 0))) over (partition by c.line_key order by c.point_period) as bigint) as tp
     from credits as c join lines as l using (line_key)
 ),
 parts as (
     select line_key, part_id, part_amount_minor,
-        sum(part_amount_minor) over (partition by line_key) as weight_total,
+        cast(sum(cast(part_amount_minor as decimal(18, 0))) over (partition by line_key) as bigint) as weight_total,
         part_count
     from {{ref 'int_recognition_parts'}}
 ),
 shares as (
     select pt.line_key, pt.point_period, pt.tp, p.part_id, p.part_count,
+        -- products in HUGEINT, results narrowed to BIGINT before the ranking window (see int_allocation)
         case when p.part_count = 1 or p.weight_total = 0 then null
-             else (abs(cast(pt.tp as hugeint)) * p.part_amount_minor) // p.weight_total end as floor_share,
+             else cast((abs(cast(pt.tp as hugeint)) * p.part_amount_minor) // p.weight_total as bigint) end as floor_share,
         case when p.part_count = 1 or p.weight_total = 0 then null
-             else (abs(cast(pt.tp as hugeint)) * p.part_amount_minor) % p.weight_total end as remainder
+             else cast((abs(cast(pt.tp as hugeint)) * p.part_amount_minor) % p.weight_total as bigint) end as remainder
     from points as pt join parts as p using (line_key)
 ),
 ranked as (
     select *,
-        abs(tp) - sum(floor_share) over (partition by line_key, point_period) as leftover,
+        abs(tp) - sum(cast(floor_share as decimal(18, 0))) over (partition by line_key, point_period) as leftover,
         row_number() over (partition by line_key, point_period order by remainder desc, part_id) as rank_
     from shares
 )
 select
     line_key, point_period, part_id, tp as line_tp,
-    case when floor_share is null then
+    cast(case when floor_share is null then
             case when part_count = 1 then tp else (case when rank_ = 1 then tp else 0 end) end
-         else cast(sign(tp) * (floor_share + case when rank_ <= leftover then 1 else 0 end) as bigint)
-    end as part_tp
+         else sign(tp) * (floor_share + case when rank_ <= leftover then 1 else 0 end)
+    end as bigint) as part_tp
 from ranked

@@ -1,5 +1,6 @@
 -- Every exchange rate the books need, looked up once: the contract rate of each line (at its booked date), the rate
--- of each accepted document (its billing date) and of each commission (its date). A rate is the latest Rate_Date on
+-- of each accepted document (its billing date; not of an IVC or CMC, which takes the rate of the document it
+-- cancels) and of each commission (its date). A rate is the latest Rate_Date on
 -- or before the date, no older than max_rate_age_days; otherwise the request is FX-pending (rate columns NULL).
 -- Amounts in the home currency need no rate (1/1).
 with settings as (select * from {{ref 'int_settings'}}),
@@ -8,7 +9,7 @@ requests as (
     from {{ref 'int_contract_lines'}}
     union all
     select 'document', concat_ws('|', _version, _file, _row), line_key, currency, billing_date, _version
-    from {{ref 'int_documents'}} where status = 'books'
+    from {{ref 'int_documents'}} where status = 'books' and cancels_version is null
     union all
     select 'commission', concat_ws('|', _version, _file, _row), line_key, currency, commission_date, _version
     from {{ref 'int_commissions'}} where status = 'books'

@@ -23,5 +23,8 @@ select
     {{period_of 'start_date'}} as start_period,
     {{period_of 'end_date'}} as end_period,
     {{period_of 'booked_date'}} as booked_period,
-    count(*) over (partition by line_key) as part_count
+    count(*) over (partition by line_key) as part_count,
+    -- the line's last recognition period: every part has a (constant) cumulative through it, so the schedule of a
+    -- split line sums all its parts in every period
+    max({{period_of 'end_date'}}) over (partition by line_key) as line_end_period
 from parts

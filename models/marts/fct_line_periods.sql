@@ -131,7 +131,8 @@ current_reported as (
         net_txn, net_home,
         line_version
     from movements
-    where beg_unearned_txn <> 0 or new_billing_txn <> 0 or revenue_txn <> 0 or adjustment_txn <> 0 or end_unearned_txn <> 0
+    where beg_unearned_txn <> 0 or new_billing_txn <> 0 or revenue_txn <> 0 or revenue_contra_txn <> 0 or adjustment_txn <> 0 or end_unearned_txn <> 0
+       or revenue_contra_home <> 0
        or beg_unbilled_txn <> 0 or end_unbilled_txn <> 0
        or beg_unearned_home <> 0 or new_billing_home <> 0 or revenue_home <> 0 or fcc_home <> 0 or adjustment_home <> 0
        or end_unearned_home <> 0 or beg_unbilled_home <> 0 or end_unbilled_home <> 0

@@ -11,19 +11,16 @@ lines as (
     where not c.is_pending
 ),
 parts as (
-    select pr.line_key, pr.part_id, pr.start_date, pr.days, pr.recognition_method, pr.booked_period, pr.end_period, pr.part_count,
+    select pr.line_key, pr.part_id, pr.start_date, pr.days, pr.recognition_method, pr.booked_period, pr.line_end_period, pr.part_count,
         pn.part_tp, l.rate_num, l.rate_den, l.rate_fast
     from {{ref 'int_recognition_parts'}} as pr
     join lines as l using (line_key)
-    join (
-        select line_key, part_id, part_tp from {{ref 'int_price_points'}}
-        qualify row_number() over (partition by line_key, part_id order by point_period desc nulls last) = 1
-    ) as pn using (line_key, part_id)
+    join {{ref 'int_price_now'}} as pn using (line_key, part_id)
 ),
 future as (
     select p.*, {{period_from_index 'idx'}} as actg_period
     from (
-        select parts.*, unnest(range(s.cp_index + 1, {{period_index 'greatest(parts.end_period, parts.booked_period)'}} + 1)) as idx
+        select parts.*, unnest(range(s.cp_index + 1, {{period_index 'greatest(parts.line_end_period, parts.booked_period)'}} + 1)) as idx
         from parts, settings as s
     ) as p
 ),

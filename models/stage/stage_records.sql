@@ -43,36 +43,39 @@ commissions as (
     select 'commissions' as type, _version, _source, _file, _row, record_key, code, status, message
     from {{ref 'int_commissions'}} where status <> 'books'
 ),
-fx_pending as (
-    select l.src_type as type, l.src_version as _version, r._source, l.src_file as _file, l.src_row as _row,
-        l.sales_order_item_id as record_key, 'FX_PENDING' as code, 'held' as status,
-        'no ' || q.currency || ' rate to ' || s.home_currency || ' on ' || q.rate_for_date || ' or in the ' || s.max_rate_age_days
-            || ' days before it; the line waits and catches up once the rate arrives' as message
+-- A record whose exchange rate is missing (FX-pending): the record the line comes from when its contract rate is
+-- missing, a document or commission when its own rate is; one entry per record (an invoice-as-contract INV can
+-- lack a rate both as the line's source and as its billing).
+fx_pending_requests as (
+    select l.src_type as type, l.src_version as _version, l.src_file as _file, l.src_row as _row, q.currency, q.rate_for_date,
+        'the line waits and catches up once the rate arrives' as consequence
     from {{ref 'int_rate_lookups'}} as q
     join {{ref 'int_contract_lines'}} as l using (line_key)
-    cross join settings as s
-    left join (
-        select 'orders' as t, _version, _file, _row, _source from {{ref 'stg_orders'}}
-        union all select 'general_import', _version, _file, _row, _source from {{ref 'stg_general_import'}}
-        union all select 'invoices', _version, _file, _row, _source from {{ref 'stg_invoices'}}
-    ) as r on r.t = l.src_type and r._version = l.src_version and r._file = l.src_file and r._row = l.src_row
     where q.request_kind = 'contract' and not q.has_rate
     union all
-    select 'invoices', d._version, d._source, d._file, d._row, d.record_key, 'FX_PENDING', 'held',
-        'no ' || q.currency || ' rate to ' || s.home_currency || ' on ' || q.rate_for_date || ' or in the ' || s.max_rate_age_days
-            || ' days before it; the document''s line waits and catches up once the rate arrives'
+    select 'invoices', d._version, d._file, d._row, q.currency, q.rate_for_date, 'the document''s line waits and catches up once the rate arrives'
     from {{ref 'int_rate_lookups'}} as q
     join {{ref 'int_documents'}} as d on q.request_id = concat_ws('|', d._version, d._file, d._row)
-    cross join settings as s
     where q.request_kind = 'document' and not q.has_rate
     union all
-    select 'commissions', c._version, c._source, c._file, c._row, c.record_key, 'FX_PENDING', 'held',
-        'no ' || q.currency || ' rate to ' || s.home_currency || ' on ' || q.rate_for_date || ' or in the ' || s.max_rate_age_days
-            || ' days before it; the commission''s line waits and catches up once the rate arrives'
+    select 'commissions', c._version, c._file, c._row, q.currency, q.rate_for_date, 'the commission''s line waits and catches up once the rate arrives'
     from {{ref 'int_rate_lookups'}} as q
     join {{ref 'int_commissions'}} as c on q.request_id = concat_ws('|', c._version, c._file, c._row)
-    cross join settings as s
     where q.request_kind = 'commission' and not q.has_rate
+),
+fx_pending as (
+    select q.type, q._version, r._source, q._file, q._row, r.record_key, 'FX_PENDING' as code, 'held' as status,
+        'no ' || q.currency || ' rate to ' || s.home_currency || ' on ' || q.rate_for_date || ' or in the ' || s.max_rate_age_days
+            || ' days before it; ' || q.consequence as message
+    from fx_pending_requests as q
+    cross join settings as s
+    join (
+        select 'orders' as type, _version, _file, _row, _source, record_key from {{ref 'stg_orders'}}
+        union all select 'general_import', _version, _file, _row, _source, record_key from {{ref 'stg_general_import'}}
+        union all select 'invoices', _version, _file, _row, _source, record_key from {{ref 'stg_invoices'}}
+        union all select 'commissions', _version, _file, _row, _source, record_key from {{ref 'stg_commissions'}}
+    ) as r using (type, _version, _file, _row)
+    qualify row_number() over (partition by q.type, q._version, q._file, q._row order by q.rate_for_date) = 1
 )
 select type, _version, _source, _file as file, _row as "row", record_key as key, code, status, message
 from (

@@ -19,6 +19,15 @@ const common = {
   exclude: z.array(z.string()).optional(),
   patterns: patterns.optional(),
   enabled: zBooleanish.default(true),
+  /** Transfer retries: tries in all (default 4) and the first back-off (default 250 ms, doubling, capped). */
+  retry: z
+    .object({
+      attempts: zNumberish.pipe(z.number().int().min(1).max(20)).optional(),
+      base_delay_ms: zNumberish.pipe(z.number().int().min(0)).optional(),
+      max_delay_ms: zNumberish.pipe(z.number().int().min(0)).optional(),
+    })
+    .strict()
+    .optional(),
 };
 const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
 const optionalText = z.preprocess(emptyToUndefined, z.string().optional());
@@ -60,9 +69,12 @@ const sourceSchema = z.discriminatedUnion('kind', [
 
 export interface ExtractSource {
   readonly name: string;
+  /** `local`, `s3` or `sftp` (also `store.kind`). */
+  readonly kind: StoreConfig['kind'];
   readonly mode: 'incremental' | 'full_reload';
   readonly schedule: Schedule;
   readonly patterns: FilePatterns;
+  /** Where the files are. Holds the credentials: never print it. */
   readonly store: StoreConfig;
   readonly enabled: boolean;
 }
@@ -90,7 +102,19 @@ export function readExtractSources(sections: Readonly<Record<string, unknown>>):
     const s = parsed.data;
     if (seen.has(s.name)) throw new ConfigError(`two extract sources are named "${s.name}"`, { hint: 'give each a unique name' });
     seen.add(s.name);
-    const selection = { ...(s.files ? { include: s.files } : {}), ...(s.exclude ? { exclude: s.exclude } : {}) };
+    const selection = {
+      ...(s.files ? { include: s.files } : {}),
+      ...(s.exclude ? { exclude: s.exclude } : {}),
+      ...(s.retry
+        ? {
+            retry: {
+              ...(s.retry.attempts !== undefined ? { attempts: s.retry.attempts } : {}),
+              ...(s.retry.base_delay_ms !== undefined ? { baseDelayMs: s.retry.base_delay_ms } : {}),
+              ...(s.retry.max_delay_ms !== undefined ? { maxDelayMs: s.retry.max_delay_ms } : {}),
+            },
+          }
+        : {}),
+    };
     let store: StoreConfig;
     switch (s.kind) {
       case 'local':
@@ -139,6 +163,6 @@ export function readExtractSources(sections: Readonly<Record<string, unknown>>):
       default:
         throw new Error('Unexpected source kind');
     }
-    return { name: s.name, mode: s.mode, schedule: s.schedule ?? DEFAULT_SCHEDULE, patterns: (s.patterns ?? {}) as FilePatterns, store, enabled: s.enabled };
+    return { name: s.name, kind: s.kind, mode: s.mode, schedule: s.schedule ?? DEFAULT_SCHEDULE, patterns: (s.patterns ?? {}) as FilePatterns, store, enabled: s.enabled };
   });
 }

@@ -8,9 +8,12 @@ import type { Warehouse } from '../warehouse/warehouse.js';
 import { readExtractSources } from './extract-config.js';
 import type { ExtractSource } from './extract-config.js';
 import { extractSource } from './extract-source.js';
-import type { SourceOutcome } from './extract-source.js';
+import type { ExtractOptions, SourceOutcome } from './extract-source.js';
 import type { ExtractDatabase } from './load-manifest.js';
+// Both register what the warehouse needs before an extract (manifest tables, raw landing tables), also when this
+// service is used without the CLI (the pipeline, tests).
 import './load-manifest.js';
+import './raw-table-initializer.js';
 import { isDue } from './schedule.js';
 
 export interface ExtractRequest {
@@ -22,6 +25,8 @@ export interface ExtractRequest {
   readonly fullReload?: boolean;
   readonly invocationId?: string;
   readonly tempDir?: string;
+  /** See {@link ExtractOptions.beforeCommit}: fault-injection tests only. */
+  readonly beforeCommit?: ExtractOptions['beforeCommit'];
 }
 
 export interface ExtractOutcome {
@@ -67,6 +72,7 @@ export async function runExtract(wh: Warehouse, request: ExtractRequest): Promis
         reporter: request.reporter,
         ...(request.fullReload ? { mode: 'full_reload' as const } : {}),
         ...(request.tempDir ? { tempDir: request.tempDir } : {}),
+        ...(request.beforeCommit ? { beforeCommit: request.beforeCommit } : {}),
       }),
     );
   }
@@ -81,5 +87,6 @@ async function lastSuccessfulRuns(wh: Warehouse): Promise<Map<string, Date>> {
     .where('status', '=', 'success')
     .groupBy('source')
     .execute();
+  // TIMESTAMP columns hold UTC wall time and come back as 'YYYY-MM-DD HH:MM:SS[.fff]'.
   return new Map(rows.map((r) => [r.source, new Date(`${String(r.last).replace(' ', 'T')}Z`)]));
 }

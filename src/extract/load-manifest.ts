@@ -1,4 +1,6 @@
+import { stateDatabase } from '../warehouse/kysely/state-database.js';
 import { addStateTableDdl } from '../warehouse/state-tables.js';
+import type { Warehouse } from '../warehouse/warehouse.js';
 
 /**
  * The load manifest (one row per file met by an extract: version, source, key, checksum, rows, status, error) and
@@ -24,7 +26,10 @@ addStateTableDdl(
     loaded_at TIMESTAMP NOT NULL,
     invocation_id VARCHAR
   )`,
-  `COMMENT ON TABLE meta.load_manifest IS 'One row per file an extract met: loaded (its rows carry this version), failed (unreadable; retried when delivered again) or duplicate (same content as an earlier load: nothing landed).'`,
+  // Added after the first release: warehouses created before it get the column here.
+  `ALTER TABLE meta.load_manifest ADD COLUMN IF NOT EXISTS ignored JSON`,
+  `COMMENT ON TABLE meta.load_manifest IS 'One row per file an extract met: loaded (its rows carry this version), failed (unreadable, or refused; retried when delivered again) or duplicate (same content as the latest load of that file: nothing landed).'`,
+  `COMMENT ON COLUMN meta.load_manifest.ignored IS 'XLSX tabs and ZIP entries of a loaded file that were skipped, with the reason (JSON list of {name, reason}).'`,
   `CREATE TABLE IF NOT EXISTS meta.extract_runs (
     invocation_id VARCHAR NOT NULL,
     source VARCHAR NOT NULL,
@@ -37,8 +42,17 @@ addStateTableDdl(
     error_message VARCHAR,
     PRIMARY KEY (invocation_id, source)
   )`,
-  `COMMENT ON TABLE meta.extract_runs IS 'One row per source per extract run, used to decide when a scheduled source is due.'`,
+  `COMMENT ON TABLE meta.extract_runs IS 'One row per source per extract run (status running, success or error), used to decide when a scheduled source is due.'`,
 );
+
+/** Outcome of one file, as recorded. */
+export type ManifestStatus = 'loaded' | 'failed' | 'duplicate';
+
+/**
+ * Failure codes that are not a property of the file's content (the landing transaction failed, the run was
+ * interrupted): such a file is tried again on the next run even when it did not change.
+ */
+export const TRANSIENT_FAILURE_CODES: ReadonlySet<string> = new Set(['LOAD_ERROR']);
 
 export interface ManifestRow {
   version: string;
@@ -48,7 +62,7 @@ export interface ManifestRow {
   etag: string | null;
   mtime: string | null;
   sha256: string | null;
-  status: 'loaded' | 'failed' | 'duplicate';
+  status: ManifestStatus;
   mode: string;
   rows_by_type: string | null;
   rows_total: string | null;
@@ -57,6 +71,7 @@ export interface ManifestRow {
   error_message: string | null;
   loaded_at: string;
   invocation_id: string | null;
+  ignored: string | null;
 }
 
 export interface ExtractRunRow {
@@ -64,7 +79,7 @@ export interface ExtractRunRow {
   source: string;
   started_at: string;
   finished_at: string | null;
-  status: string;
+  status: 'running' | 'success' | 'error';
   files_seen: number | null;
   files_loaded: number | null;
   files_failed: number | null;
@@ -74,4 +89,52 @@ export interface ExtractRunRow {
 export interface ExtractDatabase {
   'meta.load_manifest': ManifestRow;
   'meta.extract_runs': ExtractRunRow;
+}
+
+/** What the manifest knows about one file key of a source. */
+export interface FileHistory {
+  /** The most recent row, whatever its status. */
+  readonly latest: ManifestRow;
+  /** The most recent `loaded` row: the content now in the raw tables. */
+  readonly latestLoaded: ManifestRow | undefined;
+}
+
+/** Per file key of `source`, its latest manifest row and its latest loaded one. */
+export async function fileHistories(wh: Warehouse, source: string): Promise<Map<string, FileHistory>> {
+  const rows = await stateDatabase<ExtractDatabase>(wh).selectFrom('meta.load_manifest').selectAll().where('source', '=', source).orderBy('version', 'asc').execute();
+  const map = new Map<string, FileHistory>();
+  for (const row of rows) {
+    const latestLoaded = row.status === 'loaded' ? row : map.get(row.file_key)?.latestLoaded;
+    map.set(row.file_key, { latest: row, latestLoaded });
+  }
+  return map;
+}
+
+/** A manifest row about to be written; the version is assigned by {@link insertManifestRow}. */
+export type NewManifestRow = Pick<ManifestRow, 'source' | 'file_key' | 'size' | 'etag' | 'mtime' | 'sha256' | 'status' | 'mode' | 'loaded_at' | 'invocation_id'> &
+  Partial<Pick<ManifestRow, 'rows_by_type' | 'rows_total' | 'rejected_rows' | 'error_code' | 'error_message' | 'ignored'>>;
+
+/**
+ * The next load version: one more than any version the manifest holds. Call it inside the transaction that writes
+ * the row (one writer per warehouse, so no other process can take the same number).
+ */
+export async function nextLoadVersion(wh: Warehouse): Promise<bigint> {
+  return BigInt((await wh.scalar<string>('SELECT coalesce(max(version), 0) + 1 FROM meta.load_manifest')) ?? '1');
+}
+
+/** Writes one manifest row under `version` (inside the caller's transaction). */
+export async function insertManifestRow(wh: Warehouse, row: NewManifestRow, version: bigint): Promise<void> {
+  await stateDatabase<ExtractDatabase>(wh)
+    .insertInto('meta.load_manifest')
+    .values({ rows_by_type: null, rows_total: null, rejected_rows: null, error_code: null, error_message: null, ignored: null, ...row, version: String(version) })
+    .execute();
+}
+
+/** A manifest row with no landed data (duplicate, failed), in a transaction of its own; returns its version. */
+export async function recordManifestRow(wh: Warehouse, row: NewManifestRow): Promise<bigint> {
+  return wh.transaction(async () => {
+    const version = await nextLoadVersion(wh);
+    await insertManifestRow(wh, row, version);
+    return version;
+  });
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zNumberish } from '../project/config-values.js';
 
 /**
  * When a source (or an export job) is due. Seed 000: daily, weekly or monthly at a time, default daily at
@@ -9,13 +10,20 @@ export const scheduleSchema = z
   .object({
     every: z.enum(['daily', 'weekly', 'monthly']).default('daily'),
     at: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM (24-hour)').default('00:00'),
-    timezone: z.string().default('America/New_York'),
-    /** weekly: monday … sunday */
+    timezone: z.string().refine(isTimeZone, 'an IANA time zone such as America/New_York, Europe/Berlin or UTC').default('America/New_York'),
+    /** weekly: monday … sunday (default monday) */
     day: z.enum(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']).optional(),
-    /** monthly: 1 … 28, or -1 for the last day */
-    day_of_month: z.number().int().min(-1).max(28).optional(),
+    /** monthly: 1 … 28, or -1 for the last day (default 1) */
+    day_of_month: zNumberish.pipe(z.number().int().min(-1).max(28).refine((d) => d !== 0, '1 … 28, or -1 for the last day')).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((s, ctx) => {
+    // A day that the frequency ignores is a misunderstanding worth reporting, not a silent no-op.
+    if (s.day !== undefined && s.every !== 'weekly') ctx.addIssue({ code: 'custom', path: ['day'], message: `day applies to every: weekly, not ${s.every}` });
+    if (s.day_of_month !== undefined && s.every !== 'monthly') {
+      ctx.addIssue({ code: 'custom', path: ['day_of_month'], message: `day_of_month applies to every: monthly, not ${s.every}` });
+    }
+  });
 
 export type Schedule = z.infer<typeof scheduleSchema>;
 
@@ -46,17 +54,35 @@ function zoned(instant: Date, timeZone: string): { year: number; month: number; 
   };
 }
 
-/** The instant at which the wall clock in `timeZone` shows the given local date and time. */
-export function zonedInstant(year: number, month: number, day: number, hour: number, minute: number, timeZone: string): Date {
-  const guess = Date.UTC(year, month - 1, day, hour, minute);
-  // Two passes converge for every real zone offset, including around daylight-saving changes.
-  let instant = guess;
-  for (let i = 0; i < 2; i++) {
-    const z = zoned(new Date(instant), timeZone);
-    const shown = Date.UTC(z.year, z.month - 1, z.day, z.hour, z.minute);
-    instant += guess - shown;
+/** True for a time zone name `Intl` knows (IANA names, `UTC`). */
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
   }
-  return new Date(instant);
+}
+
+/** The wall-clock reading of `instant` in `timeZone`, as if it were a UTC timestamp (ms). */
+function wallMillis(instant: number, timeZone: string): number {
+  const z = zoned(new Date(instant), timeZone);
+  return Date.UTC(z.year, z.month - 1, z.day, z.hour, z.minute);
+}
+
+/**
+ * The instant at which the wall clock in `timeZone` shows the given local date and time. Around daylight-saving
+ * changes: a time that occurs twice (autumn) is its first occurrence; a time that does not exist (the spring gap)
+ * is read with the offset before the change, so it falls just after the gap (02:30 → 03:30 EDT), as cron does.
+ */
+export function zonedInstant(year: number, month: number, day: number, hour: number, minute: number, timeZone: string): Date {
+  const wall = Date.UTC(year, month - 1, day, hour, minute);
+  const DAY = 86_400_000;
+  // Zone offsets a day before and a day after: every real zone changes its offset at most once in between.
+  const offsetBefore = wallMillis(wall - DAY, timeZone) - (wall - DAY);
+  const offsetAfter = wallMillis(wall + DAY, timeZone) - (wall + DAY);
+  const candidates = [wall - offsetBefore, wall - offsetAfter].filter((t) => wallMillis(t, timeZone) === wall).sort((a, b) => a - b);
+  return new Date(candidates[0] ?? wall - offsetBefore);
 }
 
 /** The latest scheduled instant at or before `now`. */

@@ -1,25 +1,50 @@
 import { randomUUID } from 'node:crypto';
-import { ExecutionError } from '../errors.js';
+import { systemClock } from '../clock.js';
+import { ExecutionError, RevrecError } from '../errors.js';
+import { exportClosedPeriod } from '../export/close-period-export.js';
+import { readExportConfig } from '../export/export-config.js';
+import '../export/export-tables.js';
 import type { Reporter } from '../reporter/reporter.js';
 import { runBuild } from '../run/invocation.js';
+import type { RunResult } from '../run/run-types.js';
 import { succeeded } from '../run/run-types.js';
 import { loadProject } from '../project/load-project.js';
+import type { Project } from '../project/types.js';
 import { ensureStateTables } from '../warehouse/state-tables.js';
 import { Warehouse } from '../warehouse/warehouse.js';
+import { runCloseChecks } from './close-checks.js';
+import type { CloseCheck } from './close-checks.js';
 import { freezePeriod, reopenPeriod } from './freeze-period.js';
 import { firstPeriodOf, readPeriodState } from './period-state.js';
 import type { PeriodState } from './period-state.js';
+import './period-tables.js';
+import './export-snapshot-tables.js';
 
 export interface PeriodRequest {
   readonly projectDir: string;
   readonly vars?: Readonly<Record<string, unknown>>;
   readonly reporter: Reporter;
+  /** "Now" for the close time, run history and export timestamps; default `src/clock.ts` (REVREC_NOW pins it). */
   readonly clock?: () => Date;
+  /** Environment for pipeline.yml interpolation (default process.env). */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export interface CloseRequest extends PeriodRequest {
   readonly period?: number;
   readonly force?: boolean;
+  /** Run the close-period export after the close when it is configured (default true). */
+  readonly export?: boolean;
+  /** Parent folder of the export's local staging folder (default: the OS temp folder). */
+  readonly exportTempRoot?: string;
+}
+
+/** What the close-period export did after a close. */
+export interface CloseExportResult {
+  readonly status: 'delivered' | 'not_configured' | 'failed';
+  readonly files: number;
+  /** The failure (delivery or otherwise); the period stays closed and `revrec export close --period` retries. */
+  readonly error?: RevrecError;
 }
 
 export interface CloseOutcome {
@@ -28,16 +53,27 @@ export interface CloseOutcome {
   readonly reasons: readonly string[];
   readonly forced: boolean;
   readonly linesFrozen: number;
+  readonly checks: readonly CloseCheck[];
+  readonly export?: CloseExportResult;
+}
+
+export interface CheckOutcome {
+  readonly period: number;
+  readonly checks: readonly CloseCheck[];
 }
 
 /** Opens the project's warehouse, makes sure the state tables exist, runs `fn`, closes. */
-export async function withWarehouse<T>(request: PeriodRequest, command: string, fn: (wh: Warehouse, firstPeriod: number) => Promise<T>): Promise<T> {
-  const project = await loadProject(request.projectDir);
+export async function withWarehouse<T>(
+  request: PeriodRequest,
+  command: string,
+  fn: (wh: Warehouse, firstPeriod: number, project: Project) => Promise<T>,
+): Promise<T> {
+  const project = await loadProject(request.projectDir, request.env ?? process.env);
   const vars = { ...project.settings.vars, ...(request.vars ?? {}) };
   const wh = await Warehouse.open(project.settings.warehouse, { root: project.root, command });
   try {
     await ensureStateTables(wh);
-    return await fn(wh, firstPeriodOf(vars));
+    return await fn(wh, firstPeriodOf(vars), project);
   } finally {
     wh.close();
   }
@@ -47,14 +83,43 @@ export async function periodStatus(request: PeriodRequest): Promise<PeriodState>
   return withWarehouse(request, 'revrec period status', (wh, first) => readPeriodState(wh, first));
 }
 
+/** Builds the current period (models and data tests). */
+async function build(request: PeriodRequest, wh: Warehouse, clock: () => Date): Promise<RunResult | undefined> {
+  const outcome = await runBuild({
+    command: 'build',
+    projectDir: request.projectDir,
+    ...(request.vars ? { vars: request.vars } : {}),
+    ...(request.env ? { env: request.env } : {}),
+    reporter: request.reporter,
+    warehouse: wh,
+    clock,
+  });
+  return outcome.result;
+}
+
 /**
- * `revrec period close`: builds the current period, checks it can be closed (every data test passes, no record of
- * the period is FX-pending), freezes it, and builds the next period so the books show it at once. With `force`, a
- * failed check is recorded with the close instead of stopping it.
+ * `revrec period check`: builds the current period and runs the close checks (seed 002's reconciliations, the data
+ * tests, FX-pending records; see `close-checks.ts`) without closing anything.
+ */
+export async function checkPeriod(request: PeriodRequest): Promise<CheckOutcome> {
+  const clock = request.clock ?? systemClock;
+  return withWarehouse(request, 'revrec period check', async (wh, first) => {
+    const state = await readPeriodState(wh, first);
+    const result = await build(request, wh, clock);
+    return { period: state.currentPeriod, checks: await runCloseChecks(wh, result) };
+  });
+}
+
+/**
+ * `revrec period close`: builds the current period, runs the close checks (`close-checks.ts`: every data test passes,
+ * no record is FX-pending, the waterfall reconciles with the deferred revenue and unbilled receivable schedules, the
+ * revenue ties to the journals), freezes it, builds the next period so the books show it at once, and runs the
+ * close-period export when configured. With `force`, failed checks are recorded with the close instead of stopping
+ * it. An export that fails leaves the close in place and is reported in `export.error`.
  */
 export async function closePeriod(request: CloseRequest): Promise<CloseOutcome> {
-  const clock = request.clock ?? (() => new Date());
-  return withWarehouse(request, 'revrec period close', async (wh, first) => {
+  const clock = request.clock ?? systemClock;
+  return withWarehouse(request, 'revrec period close', async (wh, first, project) => {
     const state = await readPeriodState(wh, first);
     const period = request.period ?? state.currentPeriod;
     if (period !== state.currentPeriod) {
@@ -62,15 +127,11 @@ export async function closePeriod(request: CloseRequest): Promise<CloseOutcome> 
         hint: period < state.currentPeriod ? `it is already closed; reopen it with revrec period reopen` : `close ${state.currentPeriod} first; periods close in order`,
       });
     }
-    const build = await runBuild({ command: 'build', projectDir: request.projectDir, ...(request.vars ? { vars: request.vars } : {}), reporter: request.reporter, warehouse: wh, clock });
-    const reasons: string[] = [];
-    if (build.result && !succeeded(build.result)) {
-      const failed = build.result.results.filter((r) => r.status === 'error' || r.status === 'fail').map((r) => r.unique_id);
-      reasons.push(`${failed.length} model(s) or data test(s) failed: ${failed.slice(0, 5).join(', ')}${failed.length > 5 ? ', …' : ''}`);
-    }
-    const pending = Number((await wh.scalar<string>(`SELECT count(*) FROM stage.stage_records WHERE code = 'FX_PENDING'`)) ?? 0);
-    if (pending > 0) reasons.push(`${pending} record(s) are FX-pending (missing exchange rates); load the rates or close with --force`);
-    if (reasons.length > 0 && !request.force) return { closed: false, period, reasons, forced: false, linesFrozen: 0 };
+    // Read the export settings first: a configuration mistake should stop the close before anything is frozen.
+    const exportConfig = readExportConfig(project.settings.sections, project.root).closePeriod;
+    const checks = await runCloseChecks(wh, await build(request, wh, clock));
+    const reasons = checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.summary}`);
+    if (reasons.length > 0 && !request.force) return { closed: false, period, reasons, forced: false, linesFrozen: 0, checks };
     const { linesFrozen } = await freezePeriod(wh, state, {
       period,
       closedAt: clock(),
@@ -78,17 +139,35 @@ export async function closePeriod(request: CloseRequest): Promise<CloseOutcome> 
       forceReasons: reasons,
       invocationId: randomUUID(),
     });
-    await runBuild({ command: 'build', projectDir: request.projectDir, ...(request.vars ? { vars: request.vars } : {}), reporter: request.reporter, warehouse: wh, clock });
-    return { closed: true, period, reasons, forced: reasons.length > 0, linesFrozen };
+    const rebuilt = await build(request, wh, clock);
+    const outcome = { closed: true, period, reasons, forced: reasons.length > 0, linesFrozen, checks };
+    if (request.export === false || !exportConfig.enabled) return { ...outcome, export: { status: 'not_configured', files: 0 } };
+    if (rebuilt && !succeeded(rebuilt)) {
+      const error = new ExecutionError(`period ${period} is closed, but building the next period failed, so it was not exported`, {
+        hint: `fix the build, run revrec build, then revrec export close --period ${period}`,
+      });
+      return { ...outcome, export: { status: 'failed', files: 0, error } };
+    }
+    try {
+      const exported = await exportClosedPeriod(wh, { job: exportConfig, period, clock, reporter: request.reporter, ...(request.exportTempRoot ? { tempRoot: request.exportTempRoot } : {}) });
+      return { ...outcome, export: { status: 'delivered', files: exported.files.length } };
+    } catch (error) {
+      const wrapped =
+        error instanceof RevrecError
+          ? error
+          : new ExecutionError(`the close-period export of ${period} failed: ${(error as Error).message}`, { cause: error, hint: `revrec export close --period ${period}` });
+      return { ...outcome, export: { status: 'failed', files: 0, error: wrapped } };
+    }
   });
 }
 
 /** `revrec period reopen`: reopens the latest closed period and rebuilds it as the current period. */
 export async function reopenLatestPeriod(request: PeriodRequest): Promise<{ period: number }> {
+  const clock = request.clock ?? systemClock;
   return withWarehouse(request, 'revrec period reopen', async (wh, first) => {
     const state = await readPeriodState(wh, first);
     const result = await reopenPeriod(wh, state);
-    await runBuild({ command: 'build', projectDir: request.projectDir, ...(request.vars ? { vars: request.vars } : {}), reporter: request.reporter, warehouse: wh });
+    await build(request, wh, clock);
     return result;
   });
 }

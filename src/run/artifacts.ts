@@ -37,7 +37,6 @@ export async function writeCompiledSql(targetDir: string, graph: CompiledGraph):
     const file = node.kind === 'test' && node.testType === 'generic' ? `data-tests/generic/${node.name}.sql` : node.path;
     const path = join(targetDir, 'compiled', file);
     await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, `${redact(node.compiledSql)}
-`);
+    await writeFile(path, `${redact(node.compiledSql)}\n`);
   });
 }

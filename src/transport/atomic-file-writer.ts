@@ -23,7 +23,26 @@ export async function writeStreamAtomically(
   localPath: string,
   expectedBytes?: number,
 ): Promise<{ bytes: number; sha256: string }> {
-  await mkdir(path.dirname(localPath), { recursive: true });
+  // The source can fail while the folder is being made (an SFTP open refused with "Permission denied"): an 'error'
+  // without a listener would be thrown inside the SSH client's packet parser, which then drops the whole connection,
+  // and the refusal would read as "connection closed mid-transfer" (and be retried). Hold it until pipeline() listens.
+  let earlyError: unknown;
+  const holdEarlyError = (error: unknown) => {
+    earlyError ??= error;
+  };
+  source.on('error', holdEarlyError);
+  try {
+    await mkdir(path.dirname(localPath), { recursive: true });
+  } catch (error) {
+    source.destroy();
+    throw error;
+  } finally {
+    source.removeListener('error', holdEarlyError);
+  }
+  if (earlyError !== undefined) {
+    source.destroy();
+    throw earlyError;
+  }
   const temporary = temporarySibling(localPath);
   const hash = createHash('sha256');
   let bytes = 0;

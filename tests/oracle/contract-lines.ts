@@ -22,6 +22,12 @@ export interface LineBook {
   orderItemIds: Set<string>;
   /** Invoice rows (by stage key) that are invoice-as-contract INVs, and the line they made (undefined: staged). */
   contractInvoices: Map<string, string | undefined>;
+  /** Invoice-as-contract INVs without item id that made a line or were excluded: invoice number → line key. */
+  contractInvoiceNumbers: Map<string, string>;
+  /** Order items held for a future period: their documents and commissions wait with them (decision 3). */
+  held: Set<string>;
+  /** Keys of external general-import lines (in the books or excluded): documents never bill them (decision 7). */
+  externalKeys: Set<string>;
 }
 
 /** Attributes shared by every kind of line. */
@@ -99,13 +105,22 @@ export function newLineModel(seed: LineSeed, ref: ReferenceData): LineModel {
 export function buildOrderAndInvoiceLines(inputs: OracleInputs, ref: ReferenceData, cutoff: IsoDate, stage: StageLog): LineBook {
   const exclusions = new Set(inputs.exclusions.map((e) => e.transactionId));
   const isExcluded = (...ids: Array<string | undefined>) => ids.some((id) => present(id) !== undefined && exclusions.has(id as string));
-  const book: LineBook = { lines: new Map(), excluded: new Set(), orderItemIds: new Set(), contractInvoices: new Map() };
+  const book: LineBook = {
+    lines: new Map(),
+    excluded: new Set(),
+    orderItemIds: new Set(),
+    contractInvoices: new Map(),
+    contractInvoiceNumbers: new Map(),
+    held: new Set(),
+    externalKeys: new Set(),
+  };
 
   const byOrder = new Map<string, OrderRecord[]>();
   for (const order of sortBy(inputs.orders, (o) => o.salesOrderItemId)) {
     book.orderItemIds.add(order.salesOrderItemId);
     if (order.orderDate > cutoff) {
       stage.add('orders', order.salesOrderItemId, 'FUTURE_PERIOD', `order date ${order.orderDate} is after the current period; it enters the books when its period opens`);
+      book.held.add(order.salesOrderItemId);
     } else if (isExcluded(order.salesOrderId, order.salesOrderItemId, order.referenceInvoiceNumber)) {
       stage.add('orders', order.salesOrderItemId, 'EXCLUDED', 'listed in the exclusion import');
       book.excluded.add(order.salesOrderItemId);
@@ -173,6 +188,7 @@ export function buildOrderAndInvoiceLines(inputs: OracleInputs, ref: ReferenceDa
     if (isExcluded(key, invoice.invoiceNumber)) {
       stage.add('invoices', stageKey, 'EXCLUDED', 'listed in the exclusion import');
       book.excluded.add(key);
+      if (!present(invoice.salesOrderItemId)) book.contractInvoiceNumbers.set(invoice.invoiceNumber, key);
     } else if (book.lines.has(key) || book.orderItemIds.has(key)) {
       stage.add('invoices', stageKey, 'NO_CONTRACT_LINE', `invoice-as-contract line ${key} would reuse the key of another line; give the invoice row its own Sales_Order_Item_Id`);
     } else if (invoice.serviceEndDate! < invoice.serviceStartDate!) {
@@ -203,6 +219,7 @@ export function buildOrderAndInvoiceLines(inputs: OracleInputs, ref: ReferenceDa
       );
       book.lines.set(key, model);
       book.contractInvoices.set(stageKey, key);
+      if (!present(invoice.salesOrderItemId)) book.contractInvoiceNumbers.set(invoice.invoiceNumber, key);
     }
   }
   return book;

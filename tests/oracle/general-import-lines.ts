@@ -16,6 +16,7 @@ export function applyGeneralImport(inputs: OracleInputs, ref: ReferenceData, cut
   const exclusions = new Set(inputs.exclusions.map((e) => e.transactionId));
   const keyOf = (row: GeneralImportRecord) => generalImportKey(row.source, row.transactionId, row.splitTransactionId);
   const overrides = new Map<string, GeneralImportRecord[]>();
+  const external: GeneralImportRecord[] = [];
 
   for (const row of sortBy(inputs.generalImport, keyOf)) {
     const stageKey = keyOf(row);
@@ -34,34 +35,54 @@ export function applyGeneralImport(inputs: OracleInputs, ref: ReferenceData, cut
     } else if (exclusions.has(row.transactionId)) {
       stage.add('general_import', stageKey, 'EXCLUDED', 'listed in the exclusion import');
       book.excluded.add(externalKey(row));
+      book.externalKeys.add(externalKey(row));
     } else {
-      addExternalLine(row, stageKey, ref, book, stage);
+      external.push(row);
     }
   }
   for (const [itemId, rows] of overrides) applyOverride(book.lines.get(itemId)!, rows, ref, stage, keyOf);
+
+  // External lines: complete rows only; a key claimed by several sources, or already an invoice-as-contract line's,
+  // is rejected (decision 7: no source wins by chance).
+  const complete = external.filter((row) => externalProblem(row, keyOf(row), stage) === undefined);
+  const claims = new Map<string, number>();
+  for (const row of complete) claims.set(externalKey(row), (claims.get(externalKey(row)) ?? 0) + 1);
+  for (const row of complete) {
+    const key = externalKey(row);
+    if (claims.get(key)! > 1) {
+      stage.add('general_import', keyOf(row), 'BAD_OVERRIDE', `transaction ${key} comes from more than one source; keep one`);
+    } else if (book.lines.has(key)) {
+      stage.add('general_import', keyOf(row), 'BAD_OVERRIDE', `another line already has the key ${key}; transaction ids must be unique across sources`);
+    } else {
+      addExternalLine(row, ref, book, keyOf(row));
+    }
+  }
 }
 
 function externalKey(row: GeneralImportRecord): string {
   return present(row.splitTransactionId) ? `${row.transactionId}:${row.splitTransactionId}` : row.transactionId;
 }
 
-function addExternalLine(row: GeneralImportRecord, stageKey: string, ref: ReferenceData, book: LineBook, stage: StageLog): void {
+/** Why an external row cannot make a line (staged), or undefined. */
+function externalProblem(row: GeneralImportRecord, stageKey: string, stage: StageLog): string | undefined {
   const missing = (['bookedDate', 'recognitionStartDate', 'recognitionEndDate', 'amount', 'currency'] as const).filter(
     (field) => row[field] === undefined || row[field] === '',
   );
   const key = externalKey(row);
   if (missing.length > 0) {
     stage.add('general_import', stageKey, 'MISSING_FIELD', `external transaction ${key} needs ${missing.join(', ')}`);
-    return;
+    return 'MISSING_FIELD';
   }
   if (row.recognitionEndDate! <= row.recognitionStartDate!) {
     stage.add('general_import', stageKey, 'BAD_SERVICE_PERIOD', `recognition end ${row.recognitionEndDate} (exclusive) is not after its start ${row.recognitionStartDate}`);
-    return;
+    return 'BAD_SERVICE_PERIOD';
   }
-  if (book.lines.has(key)) {
-    stage.add('general_import', stageKey, 'BAD_OVERRIDE', `another line already has the key ${key}; transaction ids must be unique across sources`);
-    return;
-  }
+  return undefined;
+}
+
+function addExternalLine(row: GeneralImportRecord, ref: ReferenceData, book: LineBook, stageKey: string): void {
+  const key = externalKey(row);
+  book.externalKeys.add(key);
   const amount = ref.amountToMinor(row.amount!, row.currency!);
   const model = newLineModel(
     {

@@ -21,10 +21,17 @@ interface LineDocument extends BillingDocument {
 
 /** Ties a record to a line in the books; stages it and returns undefined when it cannot be. */
 function lineFor(book: LineBook, key: string, type: RecordType, stageKey: string, currency: string, stage: StageLog): string | undefined {
+  if (book.externalKeys.has(key)) {
+    // External lines are billed in full on their booked date; no document bills them again (decision 7).
+    stage.add(type, stageKey, 'UNKNOWN_LINE', `line ${key} is an external general-import line, which no invoice document bills`);
+    return undefined;
+  }
   const model = book.lines.get(key);
   if (model && model.line.currency === currency.toUpperCase()) return key;
   if (model) {
     stage.add(type, stageKey, 'UNKNOWN_LINE', `currency ${currency} differs from line ${key}'s ${model.line.currency}`);
+  } else if (book.held.has(key)) {
+    stage.add(type, stageKey, 'FUTURE_PERIOD', `order item ${key} is held for a future period; the record waits with it`);
   } else if (book.excluded.has(key)) {
     stage.add(type, stageKey, 'EXCLUDED', `line ${key} is excluded`);
   } else {
@@ -41,11 +48,9 @@ export function postDocuments(inputs: OracleInputs, ref: ReferenceData, cutoff: 
     list.push(doc);
     perLine.set(key, list);
   };
-  // Documents without an item id find their line through the invoice-as-contract INV they (or their CM) name.
-  const blankItemLine = new Map<string, string>();
-  for (const [stageKey, lineKey] of book.contractInvoices) {
-    if (lineKey !== undefined && stageKey.endsWith('|')) blankItemLine.set(stageKey.slice(0, -1), lineKey);
-  }
+  // Documents without an item id find their line (in the books or excluded) through the invoice-as-contract INV
+  // without item id they (or their CM) name.
+  const blankItemLine = new Map<string, string>(book.contractInvoiceNumbers);
   const rank = { INV: 0, IVC: 1, CM: 1, CMC: 2 } as const;
   const ordered = sortBy(inputs.invoices, (i) => `${rank[i.documentType]}|${invoiceKey(i.invoiceNumber, i.salesOrderItemId)}`);
   for (const invoice of ordered) {
@@ -58,9 +63,10 @@ export function postDocuments(inputs: OracleInputs, ref: ReferenceData, cutoff: 
     if (book.contractInvoices.has(stageKey) && contractLine === undefined) continue; // staged as a contract
     const lineKey = contractLine ?? resolveLineKey(invoice, blankItemLine, stageKey, stage);
     if (lineKey === undefined) continue;
+    // A CMC without item id follows its CM to the line the CM names, whatever became of the CM.
+    if (!present(invoice.salesOrderItemId) && !present(invoice.salesOrderId) && invoice.documentType === 'CM') blankItemLine.set(`CM:${invoice.invoiceNumber}`, lineKey);
     const key = lineFor(book, lineKey, 'invoices', stageKey, invoice.currency, stage);
     if (key === undefined) continue;
-    if (!present(invoice.salesOrderItemId) && invoice.documentType === 'CM') blankItemLine.set(`CM:${invoice.invoiceNumber}`, key);
     add(key, {
       number: invoice.invoiceNumber,
       type: invoice.documentType,
@@ -150,13 +156,10 @@ export function postCommissions(inputs: OracleInputs, ref: ReferenceData, cutoff
     }
     const model = book.lines.get(commission.salesOrderItemId);
     if (!model) {
-      const excluded = book.excluded.has(commission.salesOrderItemId);
-      stage.add(
-        'commissions',
-        stageKey,
-        excluded ? 'EXCLUDED' : 'UNKNOWN_LINE',
-        excluded ? `line ${commission.salesOrderItemId} is excluded` : `line ${commission.salesOrderItemId} is not in the books (unknown item, or its order is staged or held)`,
-      );
+      const item = commission.salesOrderItemId;
+      if (book.held.has(item)) stage.add('commissions', stageKey, 'FUTURE_PERIOD', `order item ${item} is held for a future period; the commission waits with it`);
+      else if (book.excluded.has(item)) stage.add('commissions', stageKey, 'EXCLUDED', `line ${item} is excluded`);
+      else stage.add('commissions', stageKey, 'UNKNOWN_LINE', `line ${item} is not in the books (unknown item, or its order is staged)`);
       continue;
     }
     const rate = ref.rate(commission.currency, commission.commissionDate);

@@ -8,6 +8,7 @@ import type { Period } from '../../src/finance/periods.js';
 import { addPeriods, firstDayOfPeriod, fromEpochDay, periodOf } from '../../src/finance/periods.js';
 import { TEST_CURRENCIES } from './input-builders.js';
 import type { OracleConfig, OracleInputs, ProductRecord } from './oracle-types.js';
+import { addExtras } from './random-extras.js';
 import { SeededRandom } from './seeded-random.js';
 
 /** A record and the period in which it is loaded. */
@@ -27,19 +28,33 @@ export interface Scenario {
   lastPeriod: Period;
 }
 
-/** Today's data as of `period`: every record that has arrived by then. */
+/**
+ * Today's data as of `period`: the latest version of every record that has arrived by then (inputs.md: a later
+ * load of a record with the same key replaces the earlier one; within one load the later row wins). Versions are
+ * ordered by arrival, then by their place in the list.
+ */
 export function inputsAt(scenario: Scenario, period: Period): OracleInputs {
-  const upTo = <T>(list: Array<Arriving<T>>) => list.filter((r) => r.arrival <= period).map((r) => r.record);
+  const upTo = <T>(list: Array<Arriving<T>>, key: (record: T) => string) => {
+    const latest = new Map<string, { arrival: Period; index: number; record: T }>();
+    list.forEach((r, index) => {
+      if (r.arrival > period) return;
+      const k = key(r.record);
+      const seen = latest.get(k);
+      if (!seen || r.arrival >= seen.arrival) latest.set(k, { arrival: r.arrival, index, record: r.record });
+    });
+    return [...latest.values()].sort((a, b) => a.index - b.index).map((v) => v.record);
+  };
+  const r = scenario.records;
   return {
     config: scenario.config,
     products: scenario.products,
     currencies: TEST_CURRENCIES,
-    orders: upTo(scenario.records.orders),
-    invoices: upTo(scenario.records.invoices),
-    commissions: upTo(scenario.records.commissions),
-    fxRates: upTo(scenario.records.fxRates),
-    generalImport: upTo(scenario.records.generalImport),
-    exclusions: upTo(scenario.records.exclusions),
+    orders: upTo(r.orders, (o) => o.salesOrderItemId),
+    invoices: upTo(r.invoices, (i) => `${i.invoiceNumber}|${i.salesOrderItemId ?? ''}`),
+    commissions: upTo(r.commissions, (c) => c.commissionId),
+    fxRates: upTo(r.fxRates, (x) => `${x.fromCurrency}|${x.toCurrency}|${x.rateDate}`.toUpperCase()),
+    generalImport: upTo(r.generalImport, (g) => `${g.source}|${g.transactionId}|${g.splitTransactionId ?? ''}`),
+    exclusions: upTo(r.exclusions, (e) => e.transactionId),
   };
 }
 
@@ -55,6 +70,13 @@ export interface ScenarioOptions {
   lateChance?: number;
   /** Foreign currencies in play (home is USD). */
   foreign?: boolean;
+  /**
+   * Also generate the rarer cases (`random-extras.ts`): corrected re-deliveries, early (future-dated) arrivals,
+   * invoice-as-contract credits and cancellations by reference, commissions on external and invoice lines,
+   * exclusion by invoice number, conflicting overrides, mismatched currencies, orphan records. Uses its own random
+   * stream, so the base scenario of a seed is the same with or without it.
+   */
+  extended?: boolean;
 }
 
 const CURRENCY_RATES: Record<string, [number, number]> = { EUR: [105, 125], JPY: [60, 80], BHD: [2600, 2700] };
@@ -230,6 +252,7 @@ export function randomScenario(seed: number, options: ScenarioOptions = {}): Sce
   }
 
   addRates(rng, scenario, windowStart, lastDay + 40);
+  if (options.extended) addExtras(new SeededRandom(seed * 7919 + 17), scenario, seed);
   scenario.lastPeriod = addPeriods(latestPeriodIn(scenario), 1);
   return scenario;
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { EXIT_CODES } from '../../errors.js';
 import { systemClock } from '../../clock.js';
@@ -18,6 +19,8 @@ export function registerExtractCommand(program: Command, runner: CommandRunner):
       .option('--full-reload', 'reload every file, replacing each file\'s earlier rows', false),
   ).action((opts: Record<string, unknown>) =>
     runner(readGlobalOptions(opts), async (global, reporter) => {
+      const invocationId = randomUUID();
+      reporter.context({ invocation_id: invocationId, command: 'extract' });
       const project = await loadProject(global.projectDir);
       const wh = await Warehouse.open(project.settings.warehouse, { root: project.root, command: 'revrec extract' });
       try {
@@ -25,6 +28,7 @@ export function registerExtractCommand(program: Command, runner: CommandRunner):
           sections: project.settings.sections,
           reporter,
           clock: systemClock,
+          invocationId,
           ...(opts.source ? { source: String(opts.source) } : {}),
           ifDue: Boolean(opts.ifDue),
           fullReload: Boolean(opts.fullReload),
@@ -32,14 +36,22 @@ export function registerExtractCommand(program: Command, runner: CommandRunner):
         for (const name of outcome.skippedNotDue) reporter.log('info', `extract ${name}: not due`, { source: name, due: false });
         let transferErrors = 0;
         for (const s of outcome.sources) {
-          const count = (status: string) => s.files.filter((f) => f.status === status).length;
+          // A source that could not be read was reported where it failed; here only the count.
+          const count = (...statuses: string[]) => s.files.filter((f) => statuses.includes(f.status)).length;
           transferErrors += count('transfer_error') + (s.error ? 1 : 0);
-          if (s.error) reporter.log('error', `extract ${s.source}: ${s.error}`, { source: s.source });
-          reporter.log(
-            count('failed') || count('transfer_error') ? 'warn' : 'info',
-            `extract ${s.source}: ${count('loaded')} loaded, ${count('duplicate')} identical re-deliveries, ${count('unchanged')} unchanged, ${count('failed') + count('still_failed')} unreadable, ${count('transfer_error')} not downloaded`,
-            { source: s.source, files: s.files.length },
-          );
+          const summary = s.error
+            ? 'not read (see the error above)'
+            : `${count('loaded')} loaded, ${count('duplicate')} identical re-deliveries, ${count('unchanged')} unchanged, ` +
+              `${count('failed', 'still_failed')} unreadable, ${count('transfer_error')} not downloaded`;
+          reporter.log(s.error || count('transfer_error') ? 'error' : count('failed') ? 'warn' : 'info', `extract ${s.source}: ${summary}`, {
+            source: s.source,
+            files: s.files.length,
+            loaded: count('loaded'),
+            duplicate: count('duplicate'),
+            unchanged: count('unchanged'),
+            failed: count('failed', 'still_failed'),
+            transfer_errors: count('transfer_error'),
+          });
         }
         return transferErrors > 0 ? EXIT_CODES.failure : EXIT_CODES.ok;
       } finally {
