@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { zBooleanish, zNumberish } from '../project/config-values.js';
@@ -82,9 +83,11 @@ export interface ExtractSource {
 /**
  * The `extract:` sources of `sources/*.yml` and `pipeline.yml`. Credentials come from the environment through
  * `${VAR}` interpolation (never written in committed files); every credential value is registered for redaction so
- * it can never reach a log line, an artifact or an error message.
+ * it can never reach a log line, an artifact or an error message. Relative local folders and key paths are relative
+ * to `root` (the project folder), like the warehouse path, not to wherever `revrec` was started.
  */
-export function readExtractSources(sections: Readonly<Record<string, unknown>>): ExtractSource[] {
+export function readExtractSources(sections: Readonly<Record<string, unknown>>, options: { readonly root?: string } = {}): ExtractSource[] {
+  const fromRoot = (path: string) => (options.root === undefined ? path : resolve(options.root, path));
   const raw = sections.extract;
   if (raw === undefined) return [];
   const list = Array.isArray(raw) ? raw : [raw];
@@ -118,7 +121,7 @@ export function readExtractSources(sections: Readonly<Record<string, unknown>>):
     let store: StoreConfig;
     switch (s.kind) {
       case 'local':
-        store = { kind: 'local', folder: s.folder, ...selection };
+        store = { kind: 'local', folder: fromRoot(s.folder), ...selection };
         break;
       case 's3':
         registerSecret(s.secret_access_key);
@@ -152,7 +155,7 @@ export function readExtractSources(sections: Readonly<Record<string, unknown>>):
           username: s.username,
           ...(s.password ? { password: s.password } : {}),
           ...(s.private_key ? { privateKey: s.private_key } : {}),
-          ...(s.private_key_path ? { privateKeyPath: s.private_key_path } : {}),
+          ...(s.private_key_path ? { privateKeyPath: fromRoot(s.private_key_path) } : {}),
           ...(s.passphrase ? { passphrase: s.passphrase } : {}),
           folder: s.folder,
           ...(s.host_key ? { hostKey: s.host_key } : {}),

@@ -18,6 +18,8 @@ import { isDue } from './schedule.js';
 
 export interface ExtractRequest {
   readonly sections: Readonly<Record<string, unknown>>;
+  /** The project folder: relative local folders and key paths of sources resolve against it (default: the cwd). */
+  readonly root?: string;
   readonly reporter: Reporter;
   readonly clock: () => Date;
   readonly source?: string;
@@ -40,7 +42,7 @@ export interface ExtractOutcome {
  */
 export async function runExtract(wh: Warehouse, request: ExtractRequest): Promise<ExtractOutcome> {
   await ensureStateTables(wh);
-  const all = readExtractSources(request.sections);
+  const all = readExtractSources(request.sections, request.root === undefined ? {} : { root: request.root });
   let sources: ExtractSource[] = all.filter((s) => s.enabled);
   if (request.source) {
     const named = all.find((s) => s.name === request.source);

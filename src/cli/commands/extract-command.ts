@@ -26,6 +26,7 @@ export function registerExtractCommand(program: Command, runner: CommandRunner):
       try {
         const outcome = await runExtract(wh, {
           sections: project.settings.sections,
+          root: project.root,
           reporter,
           clock: systemClock,
           invocationId,
@@ -39,11 +40,13 @@ export function registerExtractCommand(program: Command, runner: CommandRunner):
           // A source that could not be read was reported where it failed; here only the count.
           const count = (...statuses: string[]) => s.files.filter((f) => statuses.includes(f.status)).length;
           transferErrors += count('transfer_error') + (s.error ? 1 : 0);
+          const stillFailed = count('still_failed');
           const summary = s.error
             ? 'not read (see the error above)'
             : `${count('loaded')} loaded, ${count('duplicate')} identical re-deliveries, ${count('unchanged')} unchanged, ` +
-              `${count('failed', 'still_failed')} unreadable, ${count('transfer_error')} not downloaded`;
-          reporter.log(s.error || count('transfer_error') ? 'error' : count('failed') ? 'warn' : 'info', `extract ${s.source}: ${summary}`, {
+              `${count('failed', 'still_failed')} unreadable${stillFailed ? ` (${stillFailed} unchanged since it failed: deliver a corrected file)` : ''}, ` +
+              `${count('transfer_error')} not downloaded`;
+          reporter.log(s.error || count('transfer_error') ? 'error' : count('failed', 'still_failed') ? 'warn' : 'info', `extract ${s.source}: ${summary}`, {
             source: s.source,
             files: s.files.length,
             loaded: count('loaded'),
