@@ -72,7 +72,7 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineOut
       try {
         switch (step) {
           case 'extract': {
-            const result = await runExtract(wh, { sections: project.settings.sections, reporter, clock: request.clock, ifDue: !request.all, invocationId });
+            const result = await runExtract(wh, { sections: project.settings.sections, root: project.root, reporter, clock: request.clock, ifDue: !request.all, invocationId });
             const files = result.sources.flatMap((s) => s.files);
             const transferErrors = files.filter((f) => f.status === 'transfer_error').length + result.sources.filter((s) => s.error).length;
             const failed = files.filter((f) => f.status === 'failed').length;
