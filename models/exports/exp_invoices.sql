@@ -2,8 +2,9 @@
 -- or held document in the period it arrives), Billing_Amount signed by type (INV +, IVC -, CM -, CMC +), in
 -- transaction currency. Closed periods are what was frozen at their close; the current period has the accepted
 -- documents not reported before.
+-- (meta.frozen_invoices is read twice rather than through one CTE: a CTE used twice is materialized with every
+-- column, which made a closed period's export several times slower.)
 with settings as (select * from {{ref 'int_settings'}}),
-frozen as (select * from {{source 'meta' 'frozen_invoices'}} where Actg_Period < (select current_period from settings)),
 current_rows as (
     select
         s.current_period as Actg_Period,
@@ -24,8 +25,9 @@ current_rows as (
     left join {{ref 'int_contract_lines'}} as l using (line_key)
     cross join settings as s
     where d.status = 'books'
-      and d.record_key not in (select _document_key from frozen)
+      and d.record_key not in (
+          select _document_key from {{source 'meta' 'frozen_invoices'}} where Actg_Period < (select current_period from settings))
 )
-select * from frozen
+select * from {{source 'meta' 'frozen_invoices'}} where Actg_Period < (select current_period from settings)
 union all by name
 select * from current_rows

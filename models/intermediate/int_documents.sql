@@ -37,8 +37,14 @@ iac as (
         end as iac_status
     from iac_candidates
 ),
--- Lines a document can name by item id: invoice-as-contract lines in the books or excluded (not clashing ones).
-iac_lines as (select item_id, invoice_number, sales_order_item_id, line_key, currency, iac_status from iac where iac_status in ('books', 'excluded')),
+-- Lines a document can name by item id: invoice-as-contract lines in the books or excluded (not clashing ones); one
+-- per key, the line in the books first.
+iac_lines as (
+    select item_id, invoice_number, sales_order_item_id, line_key, currency, iac_status
+    from iac
+    where iac_status in ('books', 'excluded')
+    qualify row_number() over (partition by item_id order by iac_status = 'books' desc, record_key) = 1
+),
 direct as (
     select d.*,
         oi.disposition as item_disposition, oi.order_problem, oi.currency as item_currency,

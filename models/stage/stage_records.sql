@@ -12,7 +12,11 @@ row_errors as (
 ),
 unreadable_rows as (
     select type, _version, _source, _file, _row, null as record_key, code, 'error' as status, message
-    from {{source 'raw' 'rejected_rows'}}
+    from {{source 'raw' 'rejected_rows'}} as r
+    where not exists (
+        select 1 from {{source 'meta' 'stage_deletions'}} as d
+        where d.record_type = r.type and d._version = r._version and d._file = r._file and d._row is not distinct from r._row
+    )
 ),
 orders as (
     select 'orders' as type, _version, _source, _file, _row, sales_order_item_id as record_key,

@@ -20,7 +20,10 @@ export function applyGeneralImport(inputs: OracleInputs, ref: ReferenceData, cut
 
   for (const row of sortBy(inputs.generalImport, keyOf)) {
     const stageKey = keyOf(row);
-    if (present(row.bookedDate) && row.bookedDate! > cutoff) {
+    if (present(row.recognitionStartDate) && present(row.recognitionEndDate) && row.recognitionEndDate! <= row.recognitionStartDate!) {
+      // A row-level check (inputs.md "values are strict"), made when the row is read, before anything else.
+      stage.add('general_import', stageKey, 'BAD_SERVICE_PERIOD', `recognition end ${row.recognitionEndDate} (exclusive) is not after its start ${row.recognitionStartDate}`);
+    } else if (present(row.bookedDate) && row.bookedDate! > cutoff) {
       stage.add('general_import', stageKey, 'FUTURE_PERIOD', `booked date ${row.bookedDate} is after the current period`);
     } else if (book.orderItemIds.has(row.transactionId)) {
       if (book.excluded.has(row.transactionId) || exclusions.has(row.transactionId)) {

@@ -13,7 +13,7 @@ import { addPeriods, firstDay, lastDay } from '../../src/finance/periods.js';
 import { buildBooks } from './books.js';
 import { cumulativeThrough, lineHorizon, ZERO_VECTOR } from './line-cumulative.js';
 import type { LineModel } from './line-model.js';
-import type { FrozenLine, LedgerState, OracleConfig, OracleInputs, OracleResult, ReportedRow } from './oracle-types.js';
+import type { FrozenLine, LedgerState, LineKind, OracleConfig, OracleInputs, OracleResult, ReportedRow } from './oracle-types.js';
 import { hasContent, reportedRow } from './reported-rows.js';
 
 /** The state before the first close: the configured first period is current, nothing is frozen. */
@@ -21,10 +21,15 @@ export function initialState(config: OracleConfig): LedgerState {
   return { currentPeriod: config.firstPeriod, closes: [] };
 }
 
-/** The latest frozen record of a line, if any close froze it. */
-export function latestFrozen(state: LedgerState, lineKey: string): FrozenLine | undefined {
+/** The key of a line in the period state: kind and key, since lines of different kinds may share a key over time. */
+export function stateKey(line: { kind: LineKind; key: string }): string {
+  return `${line.kind}|${line.key}`;
+}
+
+/** The latest frozen record of a line (by {@link stateKey}), if any close froze it. */
+export function latestFrozen(state: LedgerState, key: string): FrozenLine | undefined {
   for (let i = state.closes.length - 1; i >= 0; i--) {
-    const frozen = state.closes[i]!.lines.get(lineKey);
+    const frozen = state.closes[i]!.lines.get(key);
     if (frozen) return frozen;
   }
   return undefined;
@@ -58,36 +63,40 @@ function evaluate(inputs: OracleInputs, state: LedgerState): Evaluation {
 
   const inBooks = new Set<string>();
   for (const model of books.models) {
-    inBooks.add(model.line.key);
+    const id = stateKey(model.line);
+    inBooks.add(id);
     if (model.line.fxPending) continue;
-    const key = model.line.key;
+    const { key, kind } = model.line;
     const booking = { txn: model.line.booking, home: convert(model.line.booking, model.line.minorUnit, model.line.contractRate!, homeMinorUnit) };
     const journalClass = journalClassOf(model);
-    let base = latestFrozen(state, key)?.cumulative ?? ZERO_VECTOR;
+    let base = latestFrozen(state, id)?.cumulative ?? ZERO_VECTOR;
     const horizon = Math.max(current, lineHorizon(model));
     for (let period = current; period <= horizon; period = addPeriods(period, 1)) {
       const cumulative = cumulativeThrough(model, period, homeMinorUnit);
-      const row = reportedRow(key, period, period === current ? 'current' : 'future', base, cumulative, booking, journalClass);
+      const row = reportedRow(key, kind, period, period === current ? 'current' : 'future', base, cumulative, booking, journalClass);
       const reported = hasContent(row) ? row : undefined;
       if (reported) rows.push(reported);
-      if (period === current) freeze.set(key, { cumulative, row: reported, booking: booking.txn, bookingHome: booking.home, journalClass });
+      if (period === current) {
+        freeze.set(id, { lineKey: key, lineKind: kind, cumulative, row: reported, booking: booking.txn, bookingHome: booking.home, journalClass });
+      }
       base = cumulative;
     }
   }
 
   // Lines frozen before but no longer in the books are reversed in full in the current period.
   const frozenKeys = new Set(state.closes.flatMap((close) => [...close.lines.keys()]));
-  for (const key of [...frozenKeys].sort()) {
-    if (inBooks.has(key)) continue;
-    const frozen = latestFrozen(state, key)!;
+  for (const id of [...frozenKeys].sort()) {
+    if (inBooks.has(id)) continue;
+    const frozen = latestFrozen(state, id)!;
     if (isZero(frozen.cumulative)) continue;
-    const row = reportedRow(key, current, 'current', frozen.cumulative, ZERO_VECTOR, { txn: frozen.booking, home: frozen.bookingHome }, frozen.journalClass);
+    const booking = { txn: frozen.booking, home: frozen.bookingHome };
+    const row = reportedRow(frozen.lineKey, frozen.lineKind, current, 'current', frozen.cumulative, ZERO_VECTOR, booking, frozen.journalClass);
     const reported = hasContent(row) ? row : undefined;
     if (reported) rows.push(reported);
-    freeze.set(key, { ...frozen, cumulative: ZERO_VECTOR, row: reported });
+    freeze.set(id, { ...frozen, cumulative: ZERO_VECTOR, row: reported });
   }
 
-  rows.sort((a, b) => (a.lineKey < b.lineKey ? -1 : a.lineKey > b.lineKey ? 1 : a.period - b.period));
+  rows.sort((a, b) => (a.lineKey < b.lineKey ? -1 : a.lineKey > b.lineKey ? 1 : a.lineKind < b.lineKind ? -1 : a.lineKind > b.lineKind ? 1 : a.period - b.period));
   return {
     result: {
       currentPeriod: current,

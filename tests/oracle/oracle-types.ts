@@ -225,6 +225,9 @@ export type PeriodStatus = 'closed' | 'current' | 'future';
 /** The reported numbers of a line in a period. */
 export interface ReportedRow {
   lineKey: string;
+  /** Lines of different kinds may share a key over time (an invoice line that leaves the books, an order item that
+   * arrives later with its id): they are different lines. */
+  lineKind: LineKind;
   period: Period;
   status: PeriodStatus;
   txn: Measures;
@@ -262,8 +265,10 @@ export interface CumulativeVector {
   amortizationHome: bigint;
 }
 
-/** What a close froze for one line. */
+/** What a close froze for one line (`PeriodClose.lines` is keyed by `<kind>|<line key>`, see `stateKey`). */
 export interface FrozenLine {
+  lineKey: string;
+  lineKind: LineKind;
   cumulative: CumulativeVector;
   /** The row reported for the closed period, if it had one. */
   row?: ReportedRow | undefined;

@@ -6,7 +6,7 @@
 import type { AccountType } from '../../src/finance/journals.js';
 import { journalLines } from '../../src/finance/journals.js';
 import type { Period } from '../../src/finance/periods.js';
-import type { CumulativeVector, Measures, OracleJournalLine, PeriodStatus, ReportedRow } from './oracle-types.js';
+import type { CumulativeVector, LineKind, Measures, OracleJournalLine, PeriodStatus, ReportedRow } from './oracle-types.js';
 
 const EXPENSE_ACCOUNTS: ReadonlySet<AccountType> = new Set(['Deferred Expense', 'Expense Clearing', 'Expense Recognized']);
 
@@ -81,6 +81,7 @@ function measures(base: View, current: View, booking: bigint): Measures {
 /** The row of `period` from `base` to `current`; `journalClass` goes on expense journal rows. */
 export function reportedRow(
   lineKey: string,
+  lineKind: LineKind,
   period: Period,
   status: PeriodStatus,
   base: CumulativeVector,
@@ -100,7 +101,7 @@ export function reportedRow(
     newCommissions: home.newCommissions,
     amortization: home.amortization,
   }).map((line) => ({ ...line, class: EXPENSE_ACCOUNTS.has(line.accountType) ? journalClass : '' }));
-  return { lineKey, period, status, txn, home, journal };
+  return { lineKey, lineKind, period, status, txn, home, journal };
 }
 
 /** Does the row carry any non-zero balance or movement (booking aside)? Rows exist only then. */

@@ -1,0 +1,10 @@
+-- The price in force now of each recognition part of each line: its latest price point (int_price_points; credit
+-- documents are never dated after the current period, those wait in the stage area). An aggregate, not a window
+-- ranking, so the schedule mart that reads it stays plain arithmetic.
+select
+    line_key,
+    part_id,
+    cast(arg_max(part_tp, coalesce(point_period, 0)) as bigint) as part_tp,
+    cast(arg_max(line_tp, coalesce(point_period, 0)) as bigint) as line_tp
+from {{ref 'int_price_points'}}
+group by line_key, part_id

@@ -1,0 +1,42 @@
+-- Where every raw input row went, one row per raw row (and per unreadable row the CSV reader rejected): exactly one
+-- disposition each:
+--   current     the newest valid version of its key, used by the models (a line, document, rate, ...);
+--   superseded  replaced by a newer version of its key (or a bad row a newer good version replaced);
+--   staged      in the stage area (error, held or excluded; stage_entries says how many entries it has: one);
+--   deleted     dropped from the stage area by `revrec stage rm`;
+--   unaccounted none of these: a bug (the data test input_rows_accounted_for fails on it).
+-- Bad input never vanishes: the counts per type equal the raw tables' (data test input_row_counts).
+with raw_rows as (
+    {{#each (list "orders" "invoices" "commissions" "fx_rates" "general_import" "exclusions" "products" "currencies" "gl_accounts")}}
+    select '{{this}}' as type, r._version, r._source, r._file, r._row, s.record_key, s.row_status
+    from {{source 'raw' this}} as r
+    left join {{ref (concat "stg_" this)}} as s using (_version, _file, _row)
+    union all
+    {{/each}}
+    select type, _version, _source, _file, _row, cast(null as varchar), 'unreadable'
+    from {{source 'raw' 'rejected_rows'}}
+),
+staged as (
+    select type, _version, file as _file, "row" as _row,
+        count(*) as stage_entries, min(code) as stage_code, min(status) as stage_status
+    from {{ref 'stage_records'}}
+    group by all
+),
+deleted as (
+    select record_type as type, _version, _file, _row, record_key from {{source 'meta' 'stage_deletions'}}
+)
+select
+    r.type, r._version, r._source, r._file, r._row, coalesce(r.record_key, d.record_key) as record_key,
+    case
+        when d._row is not null then 'deleted'
+        when st.stage_entries is not null then 'staged'
+        when r.row_status = 'superseded' then 'superseded'
+        when r.row_status = 'current' then 'current'
+        else 'unaccounted'
+    end as disposition,
+    st.stage_code,
+    st.stage_status,
+    coalesce(st.stage_entries, 0) as stage_entries
+from raw_rows as r
+left join staged as st on st.type = r.type and st._version = r._version and st._file = r._file and st._row is not distinct from r._row
+left join deleted as d on d.type = r.type and d._version = r._version and d._file = r._file and d._row = r._row

@@ -1,0 +1,77 @@
+/**
+ * The data tests of data-tests/ run in every build and catch what they are meant to catch: a broken rollforward
+ * identity, journals that stop moving with their balances, a raw row that a stage deletion accounts for.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { csvFile, openModelFixture } from '../../support/oracle-sql/model-fixture.js';
+import type { ModelFixture } from '../../support/oracle-sql/model-fixture.js';
+
+const ORDERS = `Sales_Order_Id,Sales_Order_Item_Id,Customer_Id,Product_Id,Order_Date,Quantity,List_Price,Sale_Price,SSP,Currency,Service_Start_Date,Service_End_Date
+SO1,A1,C1,P-X,2024-01-01,1,,120.00,10,USD,2024-01-01,2024-03-31
+SO1,A2,C1,P-X,2024-01-01,2,,30.00,20,USD,2024-01-15,2024-02-14
+SO2,B1,,P-X,2024-01-01,1,,100.00,,USD,2024-01-01,2024-12-31`;
+const INVOICES = `Invoice_Number,Document_Type,Reference_Document,Sales_Order_Id,Sales_Order_Item_Id,Billing_Date,Billing_Amount,Currency
+I1,INV,,SO1,A1,2024-01-02,100.00,USD`;
+
+const DATA_TESTS = [
+  'allocation_sums_to_order_price',
+  'schedule_sums_to_final_price',
+  'rollforward_identity',
+  'journals_balance',
+  'journals_move_with_balances',
+  'backlog_ends_at_zero',
+  'input_rows_accounted_for',
+  'input_row_counts',
+];
+
+describe('data tests on the marts', () => {
+  let fixture: ModelFixture;
+
+  beforeAll(async () => {
+    fixture = await openModelFixture({ first_period: 202401 });
+    expect(await fixture.loadAndBuild(csvFile('orders_1.csv', ORDERS), csvFile('invoices_1.csv', INVOICES))).toEqual([]);
+    expect(await fixture.close()).toEqual([]);
+    expect(await fixture.ledger.build()).toEqual([]);
+  }, 120_000);
+
+  afterAll(async () => {
+    await fixture?.dispose();
+  });
+
+  test('every data test runs in a build and passes', () => {
+    const tests = fixture.ledger.lastResults.filter((r) => r.kind === 'test');
+    for (const name of DATA_TESTS) {
+      const result = tests.find((r) => r.unique_id.endsWith(`.${name}`));
+      expect(result, name).toBeDefined();
+      expect(result!.status, name).toBe('pass');
+    }
+  });
+
+  test('a staged row dropped with `stage rm` is accounted for as deleted', async () => {
+    const [staged] = await fixture.ledger.rows<{ _version: string; _file: string; _row: string }>(
+      `SELECT _version, _file, _row FROM marts.fct_input_row_dispositions WHERE type = 'orders' AND record_key = 'B1'`,
+    );
+    await fixture.ledger.wh.run(
+      `INSERT INTO meta.stage_deletions (record_type, _version, _file, _row, record_key, code, deleted_at) VALUES ('orders', ${staged!._version}, '${staged!._file}', ${staged!._row}, 'B1', 'MISSING_FIELD', now())`,
+    );
+    expect(await fixture.ledger.build()).toEqual([]);
+    const rows = await fixture.ledger.rows<{ record_key: string; disposition: string }>(
+      `SELECT record_key, disposition FROM marts.fct_input_row_dispositions WHERE type = 'orders' ORDER BY record_key`,
+    );
+    expect(rows).toEqual([
+      { record_key: 'A1', disposition: 'current' },
+      { record_key: 'A2', disposition: 'current' },
+      { record_key: 'B1', disposition: 'deleted' },
+    ]);
+  });
+
+  test('a frozen row that breaks the rollforward identity fails rollforward_identity and holds back the journals', async () => {
+    await fixture.ledger.wh.run(`UPDATE meta.frozen_line_periods SET end_unearned_home = end_unearned_home + 1 WHERE actg_period = 202401 AND sales_order_item_id = 'A1'`);
+    const failures = await fixture.ledger.build();
+    expect(failures.map((f) => f.node.split('.').at(-1))).toEqual(['rollforward_identity']);
+    // dbt build semantics: a failed test on fct_line_periods skips what reads it (journals and their tests).
+    const status = (name: string) => fixture.ledger.lastResults.find((r) => r.unique_id.endsWith(`.${name}`))?.status;
+    expect(status('fct_journal_lines')).toBe('skipped');
+    expect(status('journals_move_with_balances')).toBe('skipped');
+  });
+});

@@ -1,0 +1,73 @@
+/**
+ * Small hand-written CSV fixtures through the real models: a private project copy and warehouse, files landed as
+ * deliveries, builds and closes, and readers that format amounts like the exports (minor units → decimal text).
+ */
+import { formatMinor } from '../../../src/finance/money.js';
+import type { RecordTypeName } from '../../../src/extract/record-types.js';
+import { RECORD_TYPE_NAMES } from '../../../src/extract/record-types.js';
+import type { DeliveredFile } from './scenario-files.js';
+import type { BuildFailure, LedgerVars } from './sql-ledger.js';
+import { copyProject, SqlLedger } from './sql-ledger.js';
+
+/** A CSV delivery from text; the record type comes from the file name (`orders_x.csv` → orders). */
+export function csvFile(name: string, content: string): DeliveredFile {
+  const type = RECORD_TYPE_NAMES.find((t) => name.startsWith(t)) as RecordTypeName | undefined;
+  if (!type) throw new Error(`fixture: ${name} is not named after a record type`);
+  const lines = content.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  return { name, type, content: `${lines.join('\n')}\n` };
+}
+
+/** A warehouse with the real models for one fixture; `dispose()` removes everything. */
+export interface ModelFixture {
+  readonly ledger: SqlLedger;
+  /** Lands the files, builds, and returns the failed models and data tests (none when green). */
+  loadAndBuild(...files: DeliveredFile[]): Promise<BuildFailure[]>;
+  /** Builds, freezes the current period (close), and returns the build failures. */
+  close(): Promise<BuildFailure[]>;
+  /** A `fct_line_periods` column of an item over periods as decimal text (revenue also from the future schedule). */
+  series(item: string, column: string, periods: readonly number[], minorUnit?: number): Promise<string[]>;
+  dispose(): Promise<void>;
+}
+
+export const DEFAULT_VARS: LedgerVars = { home_currency: 'USD', first_period: 202401, max_rate_age_days: 3, commission_expedient: false };
+
+/** Opens a fixture with `vars` (defaults: USD, first period 202401, rates 3 days, no expedient). */
+export async function openModelFixture(vars: Partial<LedgerVars> = {}): Promise<ModelFixture> {
+  const project = await copyProject();
+  let ledger: SqlLedger;
+  try {
+    ledger = await SqlLedger.open(project.dir, 'fixture', { ...DEFAULT_VARS, ...vars });
+  } catch (error) {
+    await project.cleanup();
+    throw error;
+  }
+  return {
+    ledger,
+    async loadAndBuild(...files) {
+      await ledger.land(files);
+      return ledger.build();
+    },
+    async close() {
+      const failures = await ledger.build();
+      await ledger.freeze();
+      return failures;
+    },
+    async series(item, column, periods, minorUnit = 2) {
+      const future = ['revenue_txn', 'revenue_home'].includes(column)
+        ? `UNION ALL
+           SELECT s.actg_period, s.${column} FROM marts.fct_revenue_schedule AS s
+           JOIN intermediate.int_contract_lines AS l USING (line_key)
+           WHERE l.sales_order_item_id = '${item}' AND NOT s.is_catch_up`
+        : '';
+      const rows = await ledger.rows<{ actg_period: number; amount: string }>(
+        `SELECT r.actg_period, r.${column} AS amount FROM marts.fct_line_periods AS r WHERE r.sales_order_item_id = '${item}' ${future}`,
+      );
+      const byPeriod = new Map(rows.map((r) => [Number(r.actg_period), BigInt(r.amount)]));
+      return periods.map((p) => formatMinor(byPeriod.get(p) ?? 0n, minorUnit));
+    },
+    async dispose() {
+      await ledger.close();
+      await project.cleanup();
+    },
+  };
+}
