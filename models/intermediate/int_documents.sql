@@ -140,16 +140,20 @@ mapped as (
     from routed
 ),
 -- Lines whose documents need the sequential rules (any IVC, CM or CMC); the rest accept all their INVs.
+-- (found first, so the document lists are only built for those few lines)
+lines_to_sequence as (
+    select distinct line_key from mapped where map_status = 'mapped' and document_type <> 'INV'
+),
 to_sequence as (
-    select line_key, any_value(minor_unit) as minor_unit,
-        list(struct_pack(number := invoice_number, type := document_type, reference := reference_document,
-                         billing_date := billing_date, amount := amount_minor)
-             order by _version, _file, _row) as docs,
-        list(struct_pack(_version := _version, _file := _file, _row := _row) order by _version, _file, _row) as ids
-    from mapped
-    where map_status = 'mapped'
-    group by line_key
-    having count(*) filter (where document_type <> 'INV') > 0
+    select m.line_key, any_value(m.minor_unit) as minor_unit,
+        list(struct_pack(number := m.invoice_number, type := m.document_type, reference := m.reference_document,
+                         billing_date := m.billing_date, amount := m.amount_minor)
+             order by m._version, m._file, m._row) as docs,
+        list(struct_pack(_version := m._version, _file := m._file, _row := m._row) order by m._version, m._file, m._row) as ids
+    from mapped as m
+    semi join lines_to_sequence as l on l.line_key = m.line_key
+    where m.map_status = 'mapped'
+    group by m.line_key
 ),
 sequenced as (
     select line_key, ids, from_json(revrec_apply_billing_documents(docs, minor_unit),

@@ -20,7 +20,7 @@ pending as (
 price_now as (select * from {{ref 'int_price_now'}}),
 revenue_now as (
     select pr.line_key,
-        sum({{div_round (concat "pn.part_tp * " (cum_days "p.cp" "pr.start_date" "pr.days" "pr.recognition_method" "pr.booked_period")) "pr.days"}}) as cum_revenue,
+        cast(sum({{div_round (concat "pn.part_tp * " (cum_days "p.cp" "pr.start_date" "pr.days" "pr.recognition_method" "pr.booked_period")) "pr.days"}}) as bigint) as cum_revenue,
         any_value(pn.line_tp) as tp_now,
         max(pr.end_period) as end_period,
         any_value(pr.booked_period) as booked_period,
@@ -38,10 +38,10 @@ credit_points as (
 ),
 contra as (
     select cp.line_key,
-        sum(
+        cast(sum(
             {{div_round (concat "cp.part_tp * " (cum_days (prev_period "cp.point_period") "pr.start_date" "pr.days" "pr.recognition_method" "pr.booked_period")) "pr.days"}}
           - {{div_round (concat "cp.previous_part_tp * " (cum_days (prev_period "cp.point_period") "pr.start_date" "pr.days" "pr.recognition_method" "pr.booked_period")) "pr.days"}}
-        ) as cum_contra
+        ) as bigint) as cum_contra
     from credit_points as cp
     join parts as pr using (line_key, part_id)
     where cp.point_period is not null
@@ -49,8 +49,8 @@ contra as (
 ),
 billing as (
     select line_key,
-        sum(signed_amount_minor) as cum_billing,
-        sum(signed_home_minor) as cum_billing_home,
+        cast(sum(signed_amount_minor) as bigint) as cum_billing,
+        cast(sum(signed_home_minor) as bigint) as cum_billing_home,
         max(_version_with_rate) as docs_version
     from (
         select line_key, signed_amount_minor, signed_home_minor, _version_with_rate
@@ -98,11 +98,11 @@ commission_amortized as (
         any_value(cs.class) as class, any_value(cs._version) as _version,
         any_value(cs.has_rate) as has_rate, any_value(cs.rate_num) as rate_num, any_value(cs.rate_den) as rate_den,
         any_value(cs.rate_fast) as rate_fast, any_value(cs.rate_version) as rate_version,
-        sum(case
+        cast(sum(case
             when p.cp < greatest(cs.commission_period, cs.booked_period) then 0
             when s.commission_expedient and l.duration_hundredths <= 1200 then cs.share_minor
             else {{div_round (concat "cs.share_minor * " (cum_days "p.cp" "cs.start_date" "cs.days" "cs.recognition_method" "cs.booked_period")) "cs.days"}}
-        end) as amortized_minor
+        end) as bigint) as amortized_minor
     from commission_shares as cs
     join lines as l using (line_key)
     cross join p
@@ -111,10 +111,10 @@ commission_amortized as (
 ),
 commissions as (
     select line_key,
-        sum(amount_minor) as cum_commissions,
-        sum(amortized_minor) as cum_amortization,
-        sum({{fx_convert 'amount_minor' 'rate_num' 'rate_den' 'rate_fast'}}) as cum_commissions_home,
-        sum({{fx_convert 'amortized_minor' 'rate_num' 'rate_den' 'rate_fast'}}) as cum_amortization_home,
+        cast(sum(amount_minor) as bigint) as cum_commissions,
+        cast(sum(amortized_minor) as bigint) as cum_amortization,
+        cast(sum({{fx_convert 'amount_minor' 'rate_num' 'rate_den' 'rate_fast'}}) as bigint) as cum_commissions_home,
+        cast(sum({{fx_convert 'amortized_minor' 'rate_num' 'rate_den' 'rate_fast'}}) as bigint) as cum_amortization_home,
         min(class order by commission_id) as commission_class,
         max(greatest(_version, coalesce(rate_version, 0))) as commissions_version
     from commission_amortized

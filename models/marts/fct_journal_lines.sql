@@ -1,3 +1,4 @@
+{{config materialized='view'}}
 -- Journal lines in the home currency (accounting.md, "Journals"): per line and period the balanced pairs
 --   billing (day-1 deferral)   Dr Revenue              Cr Deferred Revenue
 --   ordinary revenue           Dr Deferred Revenue     Cr Revenue
@@ -8,6 +9,7 @@
 --   new commission             Dr Deferred Expense     Cr Expense Clearing
 --   commission amortization    Dr Expense Recognized   Cr Deferred Expense
 -- netted per account type into one debit or credit (a negative amount swaps sides; a zero net gives no row).
+-- A view: journals are a pure function of the line rows, so closed periods are never copied at build time.
 with rows as (select * from {{ref 'fct_line_periods'}}),
 nets as (
     select r.*, a.account_type, a.net_debit

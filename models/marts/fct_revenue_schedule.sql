@@ -17,23 +17,48 @@ parts as (
     join lines as l using (line_key)
     join {{ref 'int_price_now'}} as pn using (line_key, part_id)
 ),
+-- One row per part and later month. Periods are month indexes (year * 12 + month - 1) so comparisons are integer
+-- compares, and the recognized days C(p) and C(p-1) are computed once as columns before the exact rounding.
 future as (
-    select p.*, {{period_from_index 'idx'}} as actg_period
-    from (
-        select parts.*, unnest(range(s.cp_index + 1, {{period_index 'greatest(parts.line_end_period, parts.booked_period)'}} + 1)) as idx
-        from parts, settings as s
-    ) as p
+    select
+        line_key, part_count, rate_num, rate_den, rate_fast, part_tp, days, start_date,
+        recognition_method = 'point_in_time' as point_in_time,
+        {{period_index 'booked_period'}} as booked_index,
+        year(start_date) * 12 + month(start_date) - 1 as start_index,
+        unnest(range(s.cp_index + 1, {{period_index 'greatest(line_end_period, booked_period)'}} + 1)) as idx
+    from parts, settings as s
+),
+recognized_days as (
+    select *,
+        make_date(cast(idx // 12 as integer), cast(idx % 12 + 1 as integer), 1) as period_start
+    from future
+),
+part_days as (
+    select
+        line_key, part_count, rate_num, rate_den, rate_fast, part_tp, days, idx,
+        case when idx < booked_index then 0
+             when point_in_time then case when idx >= start_index then days else 0 end
+             else greatest(0, least(days, cast(last_day(period_start) - start_date + 1 as bigint))) end as c_now,
+        case when idx - 1 < booked_index then 0
+             when point_in_time then case when idx - 1 >= start_index then days else 0 end
+             else greatest(0, least(days, cast(period_start - start_date as bigint))) end as c_prev
+    from recognized_days
+),
+part_products as (
+    select line_key, part_count, rate_num, rate_den, rate_fast, days, idx,
+        part_tp * c_now as tp_c_now, part_tp * c_prev as tp_c_prev
+    from part_days
 ),
 part_cumulative as (
-    select line_key, part_count, actg_period, rate_num, rate_den, rate_fast,
-        {{div_round (concat "part_tp * " (cum_days "actg_period" "start_date" "days" "recognition_method" "booked_period")) "days"}} as cr,
-        {{div_round (concat "part_tp * " (cum_days (prev_period "actg_period") "start_date" "days" "recognition_method" "booked_period")) "days"}} as cr_prev
-    from future
+    select line_key, part_count, {{period_from_index 'idx'}} as actg_period, rate_num, rate_den, rate_fast,
+        {{div_round 'tp_c_now' 'days'}} as cr,
+        {{div_round 'tp_c_prev' 'days'}} as cr_prev
+    from part_products
 ),
 line_cumulative as (
     select line_key, actg_period, rate_num, rate_den, rate_fast, cr, cr_prev from part_cumulative where part_count = 1
     union all
-    select line_key, actg_period, any_value(rate_num), any_value(rate_den), any_value(rate_fast), sum(cr), sum(cr_prev)
+    select line_key, actg_period, any_value(rate_num), any_value(rate_den), any_value(rate_fast), cast(sum(cr) as bigint), cast(sum(cr_prev) as bigint)
     from part_cumulative where part_count > 1
     group by line_key, actg_period
 ),
@@ -47,5 +72,5 @@ future_revenue as (
 select line_key, actg_period, revenue_txn, revenue_home, false as is_catch_up from future_revenue
 union all
 select line_key, actg_period, revenue_txn, revenue_home, true as is_catch_up
-from {{ref 'fct_line_periods'}}
-where actg_period = (select current_period from settings) and (revenue_txn <> 0 or revenue_home <> 0)
+from {{ref 'fct_line_current'}}
+where (revenue_txn <> 0 or revenue_home <> 0)

@@ -29,15 +29,17 @@ checked as (
         end as problem
     from src as s
     left join {{ref 'int_currencies'}} as c on c.currency = s.currency
+),
+rows_out as (
+    select
+        _version, _source, _file, _row,
+        commission_id as record_key,
+        commission_id, sales_order_id, sales_order_item_id,
+        case when problem is null then cast(commission_date_text as date) end as commission_date,
+        case when problem is null then {{to_scaled 'commission_amount_text' 'minor_unit'}} end as amount_minor,
+        currency, minor_unit, class,
+        problem.code as error_code,
+        problem.message as error_message
+    from checked
 )
-select
-    _version, _source, _file, _row,
-    commission_id as record_key,
-    commission_id, sales_order_id, sales_order_item_id,
-    case when problem is null then cast(commission_date_text as date) end as commission_date,
-    case when problem is null then {{to_scaled 'commission_amount_text' 'minor_unit'}} end as amount_minor,
-    currency, minor_unit, class,
-    problem.code as error_code,
-    problem.message as error_message,
-    {{row_status 'commission_id'}} as row_status
-from checked
+{{latest_version_status 'rows_out'}}

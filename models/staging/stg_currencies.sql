@@ -15,13 +15,15 @@ checked as (
             when not regexp_full_match(minor_unit_text, '[0-4]') then {{problem 'BAD_NUMBER' "'Minor_Unit \"' || minor_unit_text || '\" must be a whole number from 0 to 4'"}}
         end as problem
     from landed
+),
+rows_out as (
+    select
+        _version, _source, _file, _row,
+        currency as record_key,
+        currency,
+        try_cast(minor_unit_text as integer) as minor_unit,
+        problem.code as error_code,
+        problem.message as error_message
+    from checked
 )
-select
-    _version, _source, _file, _row,
-    currency as record_key,
-    currency,
-    try_cast(minor_unit_text as integer) as minor_unit,
-    problem.code as error_code,
-    problem.message as error_message,
-    {{row_status 'currency'}} as row_status
-from checked
+{{latest_version_status 'rows_out'}}

@@ -9,8 +9,10 @@ checked as (
     select *,
         case when transaction_id is null then {{problem 'MISSING_FIELD' "'Transaction_ID is empty: give the id to exclude'"}} end as problem
     from src
+),
+rows_out as (
+    select _version, _source, _file, _row, transaction_id as record_key, transaction_id,
+        problem.code as error_code, problem.message as error_message
+    from checked
 )
-select _version, _source, _file, _row, transaction_id as record_key, transaction_id,
-    problem.code as error_code, problem.message as error_message,
-    {{row_status 'transaction_id'}} as row_status
-from checked
+{{latest_version_status 'rows_out'}}

@@ -27,16 +27,18 @@ checked as (
     from src as s
     left join {{ref 'int_currencies'}} as f on f.currency = s.from_currency
     left join {{ref 'int_currencies'}} as t on t.currency = s.to_currency
+),
+rows_out as (
+    select
+        _version, _source, _file, _row,
+        concat_ws('|', coalesce(from_currency, ''), coalesce(to_currency, ''), coalesce(rate_date_text, '')) as record_key,
+        from_currency, to_currency,
+        case when problem is null then cast(rate_date_text as date) end as rate_date,
+        case when problem is null then cast(replace(rate_text, '.', '') as bigint) end as rate_num,
+        case when problem is null then {{pow10 (concat "" (decimals_of 'rate_text'))}} end as rate_den,
+        rate_text,
+        problem.code as error_code,
+        problem.message as error_message
+    from checked
 )
-select
-    _version, _source, _file, _row,
-    concat_ws('|', from_currency, to_currency, rate_date_text) as record_key,
-    from_currency, to_currency,
-    case when problem is null then cast(rate_date_text as date) end as rate_date,
-    case when problem is null then cast(replace(rate_text, '.', '') as bigint) end as rate_num,
-    case when problem is null then {{pow10 (concat "" (decimals_of 'rate_text'))}} end as rate_den,
-    rate_text,
-    problem.code as error_code,
-    problem.message as error_message,
-    {{row_status "concat_ws('|', from_currency, to_currency, rate_date_text)"}} as row_status
-from checked
+{{latest_version_status 'rows_out'}}

@@ -35,19 +35,21 @@ checked as (
         end as problem
     from src as s
     left join {{ref 'int_currencies'}} as c on c.currency = s.currency
+),
+rows_out as (
+    select
+        _version, _source, _file, _row,
+        concat_ws('|', coalesce(source_name, ''), coalesce(transaction_id, ''), coalesce(split_transaction_id, '')) as record_key,
+        source_name, transaction_id, split_transaction_id,
+        case when problem is null then cast(booked_date_text as date) end as booked_date,
+        case when problem is null then cast(recognition_start_text as date) end as recognition_start_date,
+        -- Stripe's end date is exclusive; our service end dates are inclusive.
+        case when problem is null then cast(recognition_end_text as date) - 1 end as recognition_end_date,
+        case when problem is null and amount_text is not null and minor_unit is not null then {{to_scaled 'amount_text' 'minor_unit'}} end as amount_minor,
+        amount_text,
+        currency, minor_unit, description,
+        problem.code as error_code,
+        problem.message as error_message
+    from checked
 )
-select
-    _version, _source, _file, _row,
-    concat_ws('|', source_name, transaction_id, coalesce(split_transaction_id, '')) as record_key,
-    source_name, transaction_id, split_transaction_id,
-    case when problem is null then cast(booked_date_text as date) end as booked_date,
-    case when problem is null then cast(recognition_start_text as date) end as recognition_start_date,
-    -- Stripe's end date is exclusive; our service end dates are inclusive.
-    case when problem is null then cast(recognition_end_text as date) - 1 end as recognition_end_date,
-    case when problem is null and amount_text is not null and minor_unit is not null then {{to_scaled 'amount_text' 'minor_unit'}} end as amount_minor,
-    amount_text,
-    currency, minor_unit, description,
-    problem.code as error_code,
-    problem.message as error_message,
-    {{row_status "concat_ws('|', source_name, transaction_id, coalesce(split_transaction_id, ''))"}} as row_status
-from checked
+{{latest_version_status 'rows_out'}}

@@ -13,8 +13,10 @@ checked as (
             when account_id is null then {{problem 'MISSING_FIELD' "'Account_Id is empty'"}}
         end as problem
     from landed
+),
+rows_out as (
+    select _version, _source, _file, _row, account_type as record_key, account_type, account_id,
+        problem.code as error_code, problem.message as error_message
+    from checked
 )
-select _version, _source, _file, _row, account_type as record_key, account_type, account_id,
-    problem.code as error_code, problem.message as error_message,
-    {{row_status 'account_type'}} as row_status
-from checked
+{{latest_version_status 'rows_out'}}

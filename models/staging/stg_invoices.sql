@@ -40,19 +40,21 @@ checked as (
         end as problem
     from src as s
     left join {{ref 'int_currencies'}} as c on c.currency = s.currency
+),
+rows_out as (
+    select
+        _version, _source, _file, _row,
+        coalesce(invoice_number, '') || '|' || coalesce(sales_order_item_id, '') as record_key,
+        invoice_number, document_type, reference_document, sales_order_id, sales_order_item_id,
+        case when problem is null then cast(billing_date_text as date) end as billing_date,
+        case when problem is null then {{to_scaled 'billing_amount_text' 'minor_unit'}} end as amount_minor,
+        currency, minor_unit,
+        case when problem is null then cast(service_start_text as date) end as service_start_date,
+        case when problem is null then cast(service_end_text as date) end as service_end_date,
+        BS_CustomField02, BS_CustomField03, BS_CustomField04, BS_CustomField05, BS_CustomField06,
+        BS_CustomField07, BS_CustomField08, BS_CustomField09, BS_CustomField10,
+        problem.code as error_code,
+        problem.message as error_message
+    from checked
 )
-select
-    _version, _source, _file, _row,
-    invoice_number || '|' || coalesce(sales_order_item_id, '') as record_key,
-    invoice_number, document_type, reference_document, sales_order_id, sales_order_item_id,
-    case when problem is null then cast(billing_date_text as date) end as billing_date,
-    case when problem is null then {{to_scaled 'billing_amount_text' 'minor_unit'}} end as amount_minor,
-    currency, minor_unit,
-    case when problem is null then cast(service_start_text as date) end as service_start_date,
-    case when problem is null then cast(service_end_text as date) end as service_end_date,
-    BS_CustomField02, BS_CustomField03, BS_CustomField04, BS_CustomField05, BS_CustomField06,
-    BS_CustomField07, BS_CustomField08, BS_CustomField09, BS_CustomField10,
-    problem.code as error_code,
-    problem.message as error_message,
-    {{row_status "invoice_number || '|' || coalesce(sales_order_item_id, '')"}} as row_status
-from checked
+{{latest_version_status 'rows_out'}}

@@ -67,12 +67,14 @@ typed as (
         problem.code as error_code,
         problem.message as error_message
     from checked
+),
+rows_out as (
+    select *,
+        -- booking = round(Quantity x Sale_Price) at the currency's minor unit, exact (scaled integers, 10^12 → 10^minor_unit)
+        case when error_code is null then cast(
+            sign(quantity_e6) * sign(sale_price_e6)
+            * ((abs(cast(quantity_e6 as hugeint) * sale_price_e6) * {{pow10 'minor_unit'}} * 2 + cast('1000000000000' as hugeint)) // cast('2000000000000' as hugeint))
+        as bigint) end as booking_minor
+    from typed
 )
-select *,
-    -- booking = round(Quantity x Sale_Price) at the currency's minor unit, exact (scaled integers, 10^12 → 10^minor_unit)
-    case when error_code is null then cast(
-        sign(quantity_e6) * sign(sale_price_e6)
-        * ((abs(cast(quantity_e6 as hugeint) * sale_price_e6) * {{pow10 'minor_unit'}} * 2 + cast('1000000000000' as hugeint)) // cast('2000000000000' as hugeint))
-    as bigint) end as booking_minor,
-    {{row_status 'sales_order_item_id'}} as row_status
-from typed
+{{latest_version_status 'rows_out'}}

@@ -24,15 +24,17 @@ checked as (
         end as problem
     from landed as l
     left join {{ref 'int_currencies'}} as c on c.currency = l.currency
+),
+rows_out as (
+    select
+        _version, _source, _file, _row,
+        concat_ws('|', coalesce(product_id, ''), coalesce(currency, ''), coalesce(effective_from_text, '')) as record_key,
+        product_id, product_code, product_name, recognition_method,
+        case when problem is null and ssp_text is not null then {{to_scaled 'ssp_text' 6}} end as ssp_e6,
+        currency,
+        try_cast(effective_from_text as date) as effective_from,
+        problem.code as error_code,
+        problem.message as error_message
+    from checked
 )
-select
-    _version, _source, _file, _row,
-    concat_ws('|', product_id, currency, effective_from_text) as record_key,
-    product_id, product_code, product_name, recognition_method,
-    case when problem is null and ssp_text is not null then {{to_scaled 'ssp_text' 6}} end as ssp_e6,
-    currency,
-    try_cast(effective_from_text as date) as effective_from,
-    problem.code as error_code,
-    problem.message as error_message,
-    {{row_status "concat_ws('|', product_id, currency, effective_from_text)"}} as row_status
-from checked
+{{latest_version_status 'rows_out'}}

@@ -65,11 +65,12 @@ describe('data tests on the marts', () => {
     ]);
   });
 
-  test('a frozen row that breaks the rollforward identity fails rollforward_identity and holds back the journals', async () => {
-    await fixture.ledger.wh.run(`UPDATE meta.frozen_line_periods SET end_unearned_home = end_unearned_home + 1 WHERE actg_period = 202401 AND sales_order_item_id = 'A1'`);
+  test('a frozen base that breaks the rollforward identity of the current period fails rollforward_identity and holds back the journals', async () => {
+    // Closed rows were checked while they were current; the current period's rows start from the frozen state.
+    await fixture.ledger.wh.run(`UPDATE meta.frozen_line_state SET net_txn = net_txn + 1 WHERE sales_order_item_id = 'A1'`);
     const failures = await fixture.ledger.build();
     expect(failures.map((f) => f.node.split('.').at(-1))).toEqual(['rollforward_identity']);
-    // dbt build semantics: a failed test on fct_line_periods skips what reads it (journals and their tests).
+    // dbt build semantics: a failed test on fct_line_current skips what reads it (journals and their tests).
     const status = (name: string) => fixture.ledger.lastResults.find((r) => r.unique_id.endsWith(`.${name}`))?.status;
     expect(status('fct_journal_lines')).toBe('skipped');
     expect(status('journals_move_with_balances')).toBe('skipped');
