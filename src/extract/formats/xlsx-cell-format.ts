@@ -1,9 +1,11 @@
 /**
- * Turns XLSX cell values (as exceljs's streaming reader gives them) into the text that the CSV handed to DuckDB
- * holds. Pure functions; the rules are those of inputs.md: dates as `YYYY-MM-DD`, numbers as plain decimals.
+ * Turns XLSX cell values into the text that the CSV handed to DuckDB holds. Pure functions; the rules are those of
+ * inputs.md: dates as `YYYY-MM-DD`, numbers as plain decimals. The sheet reader (`xlsx-sheet-reader.ts`) uses the
+ * scalar helpers on the cell XML; {@link cellText} does the same for a cell given as a value object (string,
+ * number, Date, `{ formula, result }`, `{ richText }`, `{ error }`, `{ text }`).
  */
 
-/** Text written for a formula whose cached result is an error exceljs could not keep (it parses `#N/A` to NaN). */
+/** Text written for a formula whose cached result is an error (or a number that is not one). */
 export const FORMULA_ERROR_TEXT = '#ERROR';
 
 /**
@@ -31,7 +33,7 @@ export function formatNumber(value: number): string {
 }
 
 /**
- * A date cell as `YYYY-MM-DD` in UTC (exceljs builds dates from the serial number as UTC, so no time zone enters).
+ * A date cell as `YYYY-MM-DD` in UTC (dates are built from the serial number as UTC, so no time zone enters).
  * A cell with a time of day keeps it (`YYYY-MM-DD HH:MM:SS[.mmm]`): it is not truncated silently, the date
  * validation of the staging models flags it.
  */
@@ -47,16 +49,67 @@ export function formatDate(value: Date): string {
   return `${date} ${pad(h, 2)}:${pad(m, 2)}:${pad(s, 2)}${ms === 0 ? '' : `.${pad(ms, 3)}`}`;
 }
 
-/** Excel serial day number → Date (UTC), as exceljs does for plain date cells (`date1904` for Mac workbooks). */
+/** Excel serial day number → Date (UTC), to the millisecond (`date1904` for workbooks in the 1904 date system). */
 export function excelSerialToDate(serial: number, date1904: boolean): Date {
   return new Date(Math.round((serial - 25569 + (date1904 ? 1462 : 0)) * 86_400_000));
 }
 
-/** Whether a number format shows a date or time (the rule exceljs applies to plain cells, reused for formulas). */
+/**
+ * Whether a number format code shows a date or time: after dropping `[…]` (colours, locales, elapsed time), quoted
+ * literals and escaped characters (`\x`, `_x`, `*x`), a date or time letter remains (`y m d h s`, `b` for the
+ * Buddhist year; Excel reads them in either case). `0.0 \k\m` or `#,##0 "days"` are numbers.
+ */
 export function isDateFormat(format: string | undefined): boolean {
   if (!format) return false;
-  const stripped = format.replace(/\[[^\]]*]/g, '').replace(/"[^"]*"/g, '');
-  return /[ymdhMsb]+/.test(stripped);
+  const stripped = format.replace(/\[[^\]]*]/g, '').replace(/"[^"]*"/g, '').replace(/[\\_*]./g, '');
+  return /[ymdhsb]/i.test(stripped);
+}
+
+/** Built-in number formats (ECMA-376 §18.8.30, with the East Asian locale ones) that show a date or a time. */
+const BUILT_IN_DATE_FORMATS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58]);
+
+/**
+ * Whether cells of a style with this `numFmtId` are dates: a format code the workbook defines decides by
+ * {@link isDateFormat}; otherwise the built-in ids 14–22, 27–36, 45–47 and 50–58 are dates.
+ */
+export function isDateFormatId(numFmtId: number, formatCode: string | undefined): boolean {
+  return formatCode === undefined ? BUILT_IN_DATE_FORMATS.has(numFmtId) : isDateFormat(formatCode);
+}
+
+/**
+ * A date cell's serial number as text ({@link formatDate}); a serial outside the range of dates keeps its number
+ * text (so validation flags it as a bad date rather than a missing one).
+ */
+export function serialDateText(serial: number, date1904: boolean): string {
+  if (!Number.isFinite(serial)) return formatNumber(serial);
+  const text = formatDate(excelSerialToDate(serial, date1904));
+  return text === '' ? formatNumber(serial) : text;
+}
+
+const ISO_DATE_TIME = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
+
+/**
+ * A `t="d"` cell (ISO 8601 text, written by some tools and by strict OOXML) in the same form as a serial date:
+ * `YYYY-MM-DD`, with the time kept when it is not midnight. Anything else is kept verbatim for validation to judge.
+ */
+export function isoDateCellText(value: string): string {
+  const match = ISO_DATE_TIME.exec(value);
+  if (match === null) return value;
+  const [, date, h = '00', m = '00', s = '00', ms = ''] = match;
+  const millis = ms === '' ? '' : ms.padEnd(3, '0');
+  if (h === '00' && m === '00' && s === '00' && (millis === '' || millis === '000')) return date!;
+  return `${date} ${h}:${m}:${s}${millis === '' || millis === '000' ? '' : `.${millis}`}`;
+}
+
+const OOXML_ESCAPE = /_x([0-9A-Fa-f]{4})_/g;
+
+/**
+ * Undoes the `_xHHHH_` escapes of OOXML strings (ECMA-376 §22.9.2.19, ST_Xstring): Excel writes a carriage return
+ * as `_x000D_` and a literal `_x0041_` as `_x005F_x0041_`.
+ */
+export function decodeOoxmlEscapes(text: string): string {
+  if (!text.includes('_x')) return text;
+  return text.replace(OOXML_ESCAPE, (_match, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
 }
 
 /**

@@ -151,7 +151,7 @@ describe('landing XLSX workbooks', () => {
     expect(failure).toMatchObject({ code: 'ZIP_TOO_LARGE', entryName: 'exclusions', message: expect.stringContaining('the converted sheets reached') });
   });
 
-  it.skipIf(!existsSync('/proc/self/fd'))('releases what exceljs opens for skipped tabs and for failed workbooks', async () => {
+  it.skipIf(!existsSync('/proc/self/fd'))('releases its file descriptors after skipped tabs and failed workbooks', async () => {
     const build = (header: string) =>
       workbook((wb) => {
         for (const name of ['readme', 'exclusions', 'notes']) {

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { cellText, excelSerialToDate, formatDate, formatNumber, isDateFormat } from '../../../src/extract/formats/xlsx-cell-format.js';
+import {
+  cellText,
+  decodeOoxmlEscapes,
+  excelSerialToDate,
+  formatDate,
+  formatNumber,
+  isDateFormat,
+  isDateFormatId,
+  isoDateCellText,
+  serialDateText,
+} from '../../../src/extract/formats/xlsx-cell-format.js';
+import { resolveTarget } from '../../../src/extract/formats/xlsx-workbook-reader.js';
 
 describe('formatNumber', () => {
   it.each([
@@ -54,8 +65,73 @@ describe('isDateFormat', () => {
     ['0.00', false],
     ['#,##0.00 "days"', false],
     [undefined, false],
+    ['DD/MM/YYYY', true],
+    ['yyyy-mm-dd hh:mm', true],
+    ['[h]:mm:ss', true],
+    ['[$-F800]dddd\\,\\ mmmm\\ dd\\,\\ yyyy', true],
+    ['0.0 \\k\\m', false],
+    ['_("$"* #,##0.00_);_("$"* \\(#,##0.00\\)', false],
+    ['0.00E+00', false],
+    ['#,##0 ;[Red](#,##0)', false],
   ])('%s → %s', (format, expected) => {
     expect(isDateFormat(format)).toBe(expected);
+  });
+});
+
+describe('isDateFormatId', () => {
+  it('knows the built-in date and time formats by id', () => {
+    const dates = [14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 30, 36, 45, 46, 47, 50, 57, 58];
+    const numbers = [0, 1, 2, 3, 4, 9, 10, 11, 12, 13, 37, 38, 39, 40, 44, 48, 49, 59, 164];
+    expect(dates.filter((id) => !isDateFormatId(id, undefined))).toEqual([]);
+    expect(numbers.filter((id) => isDateFormatId(id, undefined))).toEqual([]);
+  });
+  it('lets a format code the workbook defines decide, whatever the id', () => {
+    expect(isDateFormatId(164, 'dd.mm.yyyy')).toBe(true);
+    expect(isDateFormatId(165, '0.000')).toBe(false);
+    expect(isDateFormatId(14, '0.00')).toBe(false); // a workbook may redefine a built-in id
+  });
+});
+
+describe('serialDateText and isoDateCellText', () => {
+  it('writes serial dates like formatDate, and keeps the number when it is no date', () => {
+    expect(serialDateText(45352, false)).toBe('2024-03-01');
+    expect(serialDateText(45352 - 1462, true)).toBe('2024-03-01');
+    expect(serialDateText(45352.5, false)).toBe('2024-03-01 12:00:00');
+    expect(serialDateText(1e12, false)).toBe('1000000000000');
+    expect(serialDateText(Number.NaN, false)).toBe('#ERROR');
+  });
+  it.each([
+    ['2024-02-29', '2024-02-29'],
+    ['2024-02-29T00:00:00', '2024-02-29'],
+    ['2024-02-29T00:00:00.000Z', '2024-02-29'],
+    ['2024-02-29T08:30', '2024-02-29 08:30:00'],
+    ['2024-02-29T08:30:15.5', '2024-02-29 08:30:15.500'],
+    ['2024-02-29T08:30:15+02:00', '2024-02-29 08:30:15'],
+    ['29/02/2024', '29/02/2024'],
+  ])('t="d" %s → %s', (value, text) => {
+    expect(isoDateCellText(value)).toBe(text);
+  });
+});
+
+describe('decodeOoxmlEscapes', () => {
+  it('undoes _xHHHH_ escapes, including the escaped underscore', () => {
+    expect(decodeOoxmlEscapes('a_x000D_b')).toBe('a\rb');
+    expect(decodeOoxmlEscapes('ID_x005F_x0041_')).toBe('ID_x0041_');
+    expect(decodeOoxmlEscapes('snake_case_x1')).toBe('snake_case_x1');
+    expect(decodeOoxmlEscapes('plain')).toBe('plain');
+  });
+});
+
+describe('resolveTarget', () => {
+  it.each([
+    ['xl/workbook.xml', 'worksheets/sheet1.xml', 'xl/worksheets/sheet1.xml'],
+    ['xl/workbook.xml', '/xl/worksheets/sheet1.xml', 'xl/worksheets/sheet1.xml'],
+    ['xl/workbook.xml', './worksheets/../sharedStrings.xml', 'xl/sharedStrings.xml'],
+    ['xl/workbook.xml', 'worksheets/my%20sheet.xml', 'xl/worksheets/my sheet.xml'],
+    ['', 'xl/workbook.xml', 'xl/workbook.xml'],
+    ['xl/workbook.xml', '../../outside.xml', undefined],
+  ])('%s + %s → %s', (source, target, part) => {
+    expect(resolveTarget(source, target)).toBe(part);
   });
 });
 
