@@ -1,0 +1,51 @@
+import { messageOf } from '../errors.js';
+import { registerExportStep } from '../pipeline/pipeline-service.js';
+import type { ExportStep } from '../pipeline/pipeline-service.js';
+import { loadProject } from '../project/load-project.js';
+import { exportClosedPeriod } from './close-period-export.js';
+import { exportContinuous } from './continuous-export.js';
+import { readExportConfig } from './export-config.js';
+import './export-tables.js';
+
+/**
+ * The `export` step of `revrec pipeline`: retries the close-period export of the latest closed period when its last
+ * run failed (a delivery that failed at the close), then runs the continuous export when due (or always with
+ * `--all`). Registered on import, so the pipeline never imports the export layer.
+ */
+export const pipelineExportStep: ExportStep = async (wh, context) => {
+  const project = await loadProject(context.projectDir);
+  const config = readExportConfig(project.settings.sections, project.root);
+  const messages: string[] = [];
+  let status: 'success' | 'warn' | 'error' = 'success';
+  if (config.closePeriod.enabled) {
+    const [last] = await wh.rows<{ actg_period: number; status: string | null }>(
+      `SELECT c.actg_period, (SELECT r.status FROM meta.export_runs AS r WHERE r.job = 'close_period' AND r.actg_period = c.actg_period ORDER BY r.started_at DESC LIMIT 1) AS status
+       FROM meta.period_closes AS c ORDER BY c.actg_period DESC LIMIT 1`,
+    );
+    if (last && last.status === 'failed') {
+      try {
+        const outcome = await exportClosedPeriod(wh, { job: config.closePeriod, period: Number(last.actg_period), clock: context.clock, reporter: context.reporter, invocationId: context.invocationId });
+        messages.push(`close-period export of ${last.actg_period} retried: ${outcome.files.length} file(s)`);
+      } catch (error) {
+        status = 'error';
+        messages.push(`close-period export of ${last.actg_period} failed again: ${messageOf(error)}`);
+      }
+    }
+  }
+  if (config.continuous.enabled) {
+    try {
+      const outcome = await exportContinuous(wh, { job: config.continuous, clock: context.clock, reporter: context.reporter, ifDue: context.ifDue, invocationId: context.invocationId });
+      messages.push(
+        outcome.status === 'delivered' ? `continuous export ${outcome.version}: ${outcome.files?.length ?? 0} file(s)` : outcome.status === 'empty' ? 'continuous export: nothing new' : 'continuous export: not due',
+      );
+    } catch (error) {
+      status = 'error';
+      messages.push(`continuous export failed: ${messageOf(error)}`);
+    }
+  } else {
+    messages.push('continuous export not configured');
+  }
+  return { status, message: messages.join('; ') };
+};
+
+registerExportStep(pipelineExportStep);
