@@ -98,7 +98,7 @@ describe('docs site', () => {
       await page.click('#lineage svg a.lnode[data-id="model.revrec.fct_line_periods"]');
       await expect.poll(() => page.textContent('#node-title')).toContain('fct_line_periods');
       const row = page.locator('#columns tr[data-column="revenue_home"]');
-      expect(await row.locator('code.type').textContent()).toBe('HUGEINT');
+      expect(await row.locator('code.type').textContent()).toBe('BIGINT');
       expect(await row.locator('.col-links a').count()).toBeGreaterThan(0);
       expect(await page.textContent('#compiled-sql pre')).toContain('"intermediate"."int_line_cumulative"');
       await screenshot(page, 'docs-model-fct_line_periods');
