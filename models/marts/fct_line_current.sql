@@ -59,7 +59,10 @@ current_rows as (
         coalesce(f.cum_booked_home, 0) as f_booked_home, coalesce(f.cum_commissions_home, 0) as f_commissions_home,
         coalesce(f.cum_amortization_home, 0) as f_amortization_home,
         coalesce(f.net_txn, 0) as f_net_txn, coalesce(f.net_home, 0) as f_net_home,
-        greatest(coalesce(t.line_version, 0), coalesce(f.line_version, 0)) as line_version
+        -- A line that left the books is reversed because of a newer load (an exclusion, a replacement): its row
+        -- carries the newest landed version, so a consumer keeping the highest Version per key keeps the reversal.
+        case when t.line_key is null then greatest(coalesce(f.line_version, 0), (select coalesce(max(version), 0) from {{source 'meta' 'load_manifest'}} where status = 'loaded'))
+             else greatest(coalesce(t.line_version, 0), coalesce(f.line_version, 0)) end as line_version
     from today as t
     full outer join frozen as f using (line_key)
     cross join settings as s

@@ -3,7 +3,7 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 import { ConfigError } from '../errors.js';
-import { writeStreamAtomically } from './atomic-file-writer.js';
+import { copyFileAtomically, writeStreamAtomically } from './atomic-file-writer.js';
 import { localPathForKey } from './key-path.js';
 import { createKeySelector } from './key-selector.js';
 import type { KeySelection } from './key-selector.js';
@@ -80,7 +80,7 @@ export class LocalStore implements RemoteStore {
     const target = localPathForKey(this.#root, key, this.name);
     const size = await localFileSize(localPath, this.name, key);
     await withRetry(this.#context('upload', key), async () => {
-      await writeStreamAtomically(createReadStream(localPath), target, size);
+      await copyFileAtomically(localPath, target, size);
     });
   }
 
