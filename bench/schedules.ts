@@ -65,12 +65,24 @@ export async function main(argv: string[]): Promise<void> {
         SELECT line_key, pm, (amount * c_now * 2 + d) // (2 * d) - (amount * c_prev * 2 + d) // (2 * d) AS revenue FROM c`);
       const rawMs = performance.now() - t0;
       const rawRows = Number(await wh.scalar('SELECT count(*) FROM main.bench_raw_schedule'));
-      await wh.run('DROP TABLE main.bench_raw_schedule');
+      // The same with the home-currency amount (exact, BIGINT-split conversion at the contract rate), which the
+      // schedule model also carries.
+      t0 = performance.now();
+      await wh.run(`CREATE OR REPLACE TABLE main.bench_raw_schedule_home AS
+        WITH r AS (
+          SELECT s.line_key, s.pm, s.revenue, p.rate_num AS n, p.rate_den AS d FROM main.bench_raw_schedule AS s
+          JOIN (SELECT DISTINCT line_key, rate_num, rate_den FROM intermediate.int_schedule_parts) AS p USING (line_key))
+        SELECT line_key, pm, revenue,
+          CASE WHEN d = 1 THEN revenue * n ELSE sign(revenue) * ((abs(revenue) // d) * n + ((abs(revenue) % d) * n * 2 + d) // (2 * d)) END AS revenue_home
+        FROM r`);
+      const rawHomeMs = rawMs + (performance.now() - t0);
+      await wh.run('DROP TABLE main.bench_raw_schedule; DROP TABLE main.bench_raw_schedule_home');
       const scheduleMs = timeOf('fct_revenue_schedule');
-      const coreMs = ['int_recognition_parts', 'int_price_points', 'int_line_cumulative', 'fct_line_periods', 'fct_journal_lines', 'fct_revenue_schedule'].reduce((a, n) => a + timeOf(n), 0);
+      const coreMs = ['int_recognition_parts', 'int_price_points', 'int_price_now', 'int_line_cumulative', 'int_schedule_parts', 'fct_line_current', 'fct_revenue_schedule'].reduce((a, n) => a + timeOf(n), 0);
       say(`landed in ${(landMs / 1000).toFixed(1)} s; full build (${build.result!.results.length} models) ${(buildMs / 1000).toFixed(1)} s`);
       say(`schedule model: ${(scheduleMs / 1000).toFixed(2)} s for ${scheduleRows.toLocaleString('en-US')} rows (${Math.round(scheduleRows / (scheduleMs / 1000)).toLocaleString('en-US')} rows/s)`);
       say(`raw SQL schedule: ${(rawMs / 1000).toFixed(2)} s for ${rawRows.toLocaleString('en-US')} line-periods; ratio ${(scheduleMs / rawMs).toFixed(2)}`);
+      say(`raw SQL schedule with home amounts: ${(rawHomeMs / 1000).toFixed(2)} s; ratio ${(scheduleMs / rawHomeMs).toFixed(2)}`);
       say(`schedule + rollforward + journals: ${(coreMs / 1000).toFixed(2)} s; peak RSS ${peakRssMb()} MiB`);
       printFigures('schedules', {
         lines,
@@ -83,6 +95,8 @@ export async function main(argv: string[]): Promise<void> {
         raw_schedule_ms: ms(rawMs),
         raw_line_periods: rawRows,
         schedule_vs_raw_ratio: Math.round((scheduleMs / rawMs) * 100) / 100,
+        raw_schedule_with_home_ms: ms(rawHomeMs),
+        schedule_vs_raw_with_home_ratio: Math.round((scheduleMs / rawHomeMs) * 100) / 100,
         schedule_rollforward_journals_ms: ms(coreMs),
         model_ms: Object.fromEntries(build.result!.results.map((r) => [r.unique_id.split('.').pop(), ms(r.execution_time_ms)])),
         peak_rss_mb: peakRssMb(),

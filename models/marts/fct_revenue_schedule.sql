@@ -4,29 +4,14 @@
 -- are in fct_line_periods. This is the widest model (one row per line and remaining month), so it is plain
 -- integer arithmetic on BIGINT, without window functions.
 with settings as (select current_period, {{period_index 'current_period'}} as cp_index from {{ref 'int_settings'}}),
-lines as (
-    select c.line_key, c.rate_num, c.rate_den, c.rate_fast
-    from (select line_key, contract_rate_num as rate_num, contract_rate_den as rate_den, contract_rate_fast as rate_fast, is_pending
-          from {{ref 'int_line_cumulative'}}) as c
-    where not c.is_pending
-),
-parts as (
-    select pr.line_key, pr.part_id, pr.start_date, pr.days, pr.recognition_method, pr.booked_period, pr.line_end_period, pr.part_count,
-        pn.part_tp, l.rate_num, l.rate_den, l.rate_fast
-    from {{ref 'int_recognition_parts'}} as pr
-    join lines as l using (line_key)
-    join {{ref 'int_price_now'}} as pn using (line_key, part_id)
-),
--- One row per part and later month. Periods are month indexes (year * 12 + month - 1) so comparisons are integer
--- compares, and the recognized days C(p) and C(p-1) are computed once as columns before the exact rounding.
+-- One row per part and later month (inputs prepared by int_schedule_parts). Periods are month indexes so
+-- comparisons are integer compares, and the recognized days C(p) and C(p-1) are computed once as columns before the
+-- exact rounding.
 future as (
     select
-        line_key, part_count, rate_num, rate_den, rate_fast, part_tp, days, start_date,
-        recognition_method = 'point_in_time' as point_in_time,
-        {{period_index 'booked_period'}} as booked_index,
-        year(start_date) * 12 + month(start_date) - 1 as start_index,
-        unnest(range(s.cp_index + 1, {{period_index 'greatest(line_end_period, booked_period)'}} + 1)) as idx
-    from parts, settings as s
+        line_key, part_count, rate_num, rate_den, rate_fast, part_tp, days, start_date, point_in_time, booked_index, start_index,
+        unnest(range(s.cp_index + 1, last_index + 1)) as idx
+    from {{ref 'int_schedule_parts'}}, settings as s
 ),
 recognized_days as (
     select *,
