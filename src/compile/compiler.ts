@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CompileError, RevrecError } from '../errors.js';
 import { mergeConfig, resolveConfig } from '../project/model-config.js';
 import type { DataTestSpec, ModelDef, Project } from '../project/types.js';
@@ -31,7 +33,10 @@ const EPHEMERAL_PREFIX = '__revrec_ephemeral__';
  */
 export function compileProject(project: Project, options: CompileOptions = {}): CompiledGraph {
   const projectName = project.settings.name;
-  const vars = { ...project.settings.vars, ...(options.vars ?? {}) };
+  const userVars = { ...project.settings.vars, ...(options.vars ?? {}) };
+  // What the built tables depend on besides the data: settings, model/macro code and seed contents. Incremental
+  // models recompute everything when it changes (exposed to them as var revrec_state_hash).
+  const vars = { ...userVars, revrec_state_hash: projectStateHash(project, userVars) };
   const errors: RevrecError[] = [];
   const nodes: Record<string, GraphNode> = {};
 
@@ -299,6 +304,22 @@ function buildTestNodes(
 
 function stripTrailingSemicolon(sql: string): string {
   return sql.trim().replace(/;+\s*$/, '');
+}
+
+function projectStateHash(project: Project, vars: Readonly<Record<string, unknown>>): string {
+  const hash = createHash('sha256');
+  hash.update(JSON.stringify(vars));
+  for (const m of project.models) hash.update(`${m.path}\0${m.rawSql}\0${JSON.stringify(m.rawConfig)}\0`);
+  for (const m of project.macros) hash.update(`${m.path}\0${m.template}\0`);
+  for (const s of project.seeds) {
+    hash.update(`${s.path}\0${JSON.stringify(s.columnTypes)}\0`);
+    try {
+      hash.update(readFileSync(join(project.root, s.path)));
+    } catch {
+      /* a seed that cannot be read fails at load time with a clear error */
+    }
+  }
+  return hash.digest('hex').slice(0, 16);
 }
 
 function sha256(text: string): string {

@@ -1,4 +1,4 @@
-import { addStateTableDdl } from '../warehouse/state-tables.js';
+import { addPostBuildHook, addStateTableDdl } from '../warehouse/state-tables.js';
 import { lineperiodTableDdl } from './line-period-columns.js';
 
 /**
@@ -33,3 +33,28 @@ addStateTableDdl(
   )`,
   `COMMENT ON TABLE meta.stage_deletions IS 'Staged records a user dropped with revrec stage rm: what, when, by whom and why. Models leave these raw rows out.'`,
 );
+
+/**
+ * What the last complete, successful build consumed: the newest input version it saw, the period it built, the
+ * project's state hash and the number of stage deletions. Incremental models compare against it (int_build_scope)
+ * to recompute only what today's inputs touch, or everything when anything else changed.
+ */
+addStateTableDdl(
+  `CREATE TABLE IF NOT EXISTS meta.build_state (
+    id INTEGER PRIMARY KEY,
+    built_version BIGINT NOT NULL,
+    current_period INTEGER NOT NULL,
+    state_hash VARCHAR NOT NULL,
+    stage_deletions BIGINT NOT NULL,
+    built_at TIMESTAMP NOT NULL
+  )`,
+  `COMMENT ON TABLE meta.build_state IS 'The watermark of the last complete successful build (newest input version, period, project state); incremental models recompute what changed since.'`,
+);
+
+addPostBuildHook(async (wh) => {
+  if (!(await wh.relationExists('intermediate', 'int_build_scope'))) return;
+  await wh.run(
+    `INSERT OR REPLACE INTO meta.build_state (id, built_version, current_period, state_hash, stage_deletions, built_at)
+     SELECT 1, current_version, current_period, state_hash, stage_deletions, now() FROM intermediate.int_build_scope`,
+  );
+});

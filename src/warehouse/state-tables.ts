@@ -43,3 +43,19 @@ export async function ensureStateTables(wh: Warehouse): Promise<void> {
   await wh.run(STATE_TABLE_DDL.join(';\n'));
   for (const initializer of initializers) await initializer(wh);
 }
+
+/** Called after a build that ran every model successfully (no selection); see `addPostBuildHook`. */
+type PostBuildHook = (wh: Warehouse) => Promise<void>;
+const postBuildHooks: PostBuildHook[] = [];
+
+/**
+ * Registers work to do after a complete, successful build (every model, no --select): the periods layer records
+ * the build watermark that incremental models compare against.
+ */
+export function addPostBuildHook(hook: PostBuildHook): void {
+  if (!postBuildHooks.includes(hook)) postBuildHooks.push(hook);
+}
+
+export async function runPostBuildHooks(wh: Warehouse): Promise<void> {
+  for (const hook of postBuildHooks) await hook(wh);
+}

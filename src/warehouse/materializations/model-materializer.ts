@@ -6,6 +6,13 @@ import { writeComments } from './relation-comments.js';
 import { ensureSchema } from './schemas.js';
 import { buildAndSwap } from './table-swap.js';
 
+/**
+ * Incremental delete+insert models may return, in their incremental branch, rows with `_revrec_tombstone = true`
+ * and only the unique_key set: the key's old rows are deleted and nothing is inserted for it. This is how a model
+ * that recomputes a set of keys (say, the orders touched by today's files) removes what no longer exists.
+ */
+export const TOMBSTONE = '_revrec_tombstone';
+
 export interface MaterializeOptions {
   readonly fullRefresh: boolean;
 }
@@ -81,10 +88,17 @@ async function materializeIncremental(wh: Warehouse, node: ModelNode, options: M
               `WHEN NOT MATCHED THEN INSERT BY NAME`,
           );
           break;
-        case 'delete+insert':
+        case 'delete+insert': {
+          // Every key in the new rows is replaced; tombstone rows (see TOMBSTONE) only delete their key.
           await wh.run(`DELETE FROM ${node.relation} AS target USING ${staged} AS source WHERE ${on}`);
-          rows = await wh.run(`INSERT INTO ${node.relation} BY NAME SELECT * FROM ${staged}`);
+          const tombstones = (await wh.columnsOf(node.schema, `${node.identifier}__revrec_new`)).some((c) => c.name === TOMBSTONE);
+          rows = await wh.run(
+            tombstones
+              ? `INSERT INTO ${node.relation} BY NAME SELECT * EXCLUDE (${quoteIdent(TOMBSTONE)}) FROM ${staged} WHERE NOT coalesce(${quoteIdent(TOMBSTONE)}, false)`
+              : `INSERT INTO ${node.relation} BY NAME SELECT * FROM ${staged}`,
+          );
           break;
+        }
         default:
           throw new Error(`Unexpected incremental strategy ${String(node.config.incrementalStrategy)}`);
       }
@@ -98,7 +112,7 @@ async function materializeIncremental(wh: Warehouse, node: ModelNode, options: M
 /** Returns the target's column names once the new rows are known to have the same set (in any order). */
 async function checkSameColumns(wh: Warehouse, node: ModelNode, stagedName: string): Promise<string[]> {
   const current = (await wh.columnsOf(node.schema, node.identifier)).map((c) => c.name);
-  const incoming = (await wh.columnsOf(node.schema, stagedName)).map((c) => c.name);
+  const incoming = (await wh.columnsOf(node.schema, stagedName)).map((c) => c.name).filter((c) => c !== TOMBSTONE);
   const added = incoming.filter((c) => !current.includes(c));
   const removed = current.filter((c) => !incoming.includes(c));
   if (added.length || removed.length) {

@@ -100,7 +100,7 @@ describe('docs site', () => {
       const row = page.locator('#columns tr[data-column="revenue_home"]');
       expect(await row.locator('code.type').textContent()).toBe('BIGINT');
       expect(await row.locator('.col-links a').count()).toBeGreaterThan(0);
-      expect(await page.textContent('#compiled-sql pre')).toContain('"intermediate"."int_line_cumulative"');
+      expect(await page.textContent('#compiled-sql pre')).toContain('"marts"."fct_line_current"');
       await screenshot(page, 'docs-model-fct_line_periods');
       await row.locator('.col-links a').first().click();
       await expect.poll(() => page.url()).toMatch(/#!\/node\/(model|source)\./);

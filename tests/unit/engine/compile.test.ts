@@ -181,7 +181,7 @@ describe('compiled graph', () => {
     if (inc?.kind !== 'model') throw new Error('missing');
     expect(squash(inc.compiledSql)).toBe("select id, 'EUR' as ccy, 2 as scale from src -- full");
     expect(squash(inc.incrementalSql!)).toBe(`select id, 'EUR' as ccy, 2 as scale from src where id > (select max(id) from "m"."inc") -- inc`);
-    expect(graph.vars).toEqual({ ccy: 'EUR' });
+    expect(graph.vars).toEqual({ ccy: 'EUR', revrec_state_hash: expect.stringMatching(/^[0-9a-f]{16}$/) });
   });
 
   it('refs and sources used only in the incremental branch are dependencies too', async () => {

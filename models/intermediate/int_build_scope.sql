@@ -1,0 +1,33 @@
+-- One row: what this build must recompute. Incremental models recompute only the keys today's inputs touch (input
+-- rows with a Version above previous_version), unless full_recompute says everything may have changed: the first
+-- build, a period close or reopen (the current period moved), a changed project (models, macros, seeds, vars: the
+-- state hash), a stage deletion, a full reload (rows of a file were replaced), or landed reference data (products,
+-- currencies, GL accounts).
+with settings as (select current_period from {{ref 'int_settings'}}),
+previous as (select * from {{source 'meta' 'build_state'}} where id = 1),
+versions as (
+    select greatest(
+        (select coalesce(max(version), 0) from {{source 'meta' 'load_manifest'}}),
+        {{#each (list "orders" "invoices" "commissions" "fx_rates" "general_import" "exclusions" "products" "currencies" "gl_accounts" "rejected_rows")}}
+        (select coalesce(max(_version), 0) from {{source 'raw' this}}){{#unless @last}},{{/unless}}
+        {{/each}}
+    ) as current_version
+)
+select
+    v.current_version,
+    coalesce(p.built_version, -1) as previous_version,
+    s.current_period,
+    '{{var "revrec_state_hash"}}' as state_hash,
+    (select count(*) from {{source 'meta' 'stage_deletions'}}) as stage_deletions,
+    p.built_version is null
+        or p.current_period <> s.current_period
+        or p.state_hash <> '{{var "revrec_state_hash"}}'
+        or p.stage_deletions <> (select count(*) from {{source 'meta' 'stage_deletions'}})
+        or exists (select 1 from {{source 'meta' 'load_manifest'}} as m where m.mode = 'full_reload' and m.version > p.built_version)
+        {{#each (list "products" "currencies" "gl_accounts")}}
+        or exists (select 1 from {{source 'raw' this}} as r where r._version > p.built_version)
+        {{/each}}
+        as full_recompute
+from versions as v
+cross join settings as s
+left join previous as p on true
