@@ -1,9 +1,23 @@
+{{config materialized='incremental' unique_key='_status_key' incremental_strategy='delete+insert'}}
 -- Exclusion import (seed 004): transaction ids (order, order item, invoice number or general-import transaction) to
 -- take out of revenue.
-with src as (
+with src_all as (
     select _version, _source, _file, _row, {{clean 'Transaction_ID'}} as transaction_id
     from {{source 'raw' 'exclusions'}} as r
     where {{not_deleted 'r' 'exclusions'}}
+),
+keyed as (
+    select *, transaction_id as _src_key from src_all
+),
+-- Incremental runs validate only the keys that today's input rows touch (every version of each), or everything
+-- when int_build_scope says so.
+src as (
+    select * exclude (_src_key) from keyed
+    {{#is_incremental}}
+    where (select full_recompute from {{ref 'int_build_scope'}})
+       or _src_key in (select _src_key from keyed where _version > (select previous_version from {{ref 'int_build_scope'}}))
+       or (_src_key is null and _version > (select previous_version from {{ref 'int_build_scope'}}))
+    {{/is_incremental}}
 ),
 checked as (
     select *,
@@ -16,3 +30,7 @@ rows_out as (
     from checked
 )
 {{latest_version_status 'rows_out'}}
+{{#is_incremental}}
+union all by name
+select _status_key, true as _revrec_tombstone from {{this}} where (select full_recompute from {{ref 'int_build_scope'}})
+{{/is_incremental}}

@@ -1,6 +1,7 @@
+{{config materialized='incremental' unique_key='_status_key' incremental_strategy='delete+insert'}}
 -- Exchange rates as landed (1 From_Currency = Rate To_Currency on Rate_Date), validated; the rate is kept as the
 -- exact fraction rate_num / rate_den (a decimal with s digits after the point is digits / 10^s).
-with src as (
+with src_all as (
     select
         _version, _source, _file, _row,
         upper({{clean 'From_Currency'}}) as from_currency,
@@ -9,6 +10,19 @@ with src as (
         {{clean 'Rate'}} as rate_text
     from {{source 'raw' 'fx_rates'}} as r
     where {{not_deleted 'r' 'fx_rates'}}
+),
+keyed as (
+    select *, concat_ws('|', coalesce(from_currency, ''), coalesce(to_currency, ''), coalesce(rate_date_text, '')) as _src_key from src_all
+),
+-- Incremental runs validate only the keys that today's input rows touch (every version of each), or everything
+-- when int_build_scope says so.
+src as (
+    select * exclude (_src_key) from keyed
+    {{#is_incremental}}
+    where (select full_recompute from {{ref 'int_build_scope'}})
+       or _src_key in (select _src_key from keyed where _version > (select previous_version from {{ref 'int_build_scope'}}))
+       or (_src_key is null and _version > (select previous_version from {{ref 'int_build_scope'}}))
+    {{/is_incremental}}
 ),
 checked as (
     select s.*,
@@ -42,3 +56,7 @@ rows_out as (
     from checked
 )
 {{latest_version_status 'rows_out'}}
+{{#is_incremental}}
+union all by name
+select _status_key, true as _revrec_tombstone from {{this}} where (select full_recompute from {{ref 'int_build_scope'}})
+{{/is_incremental}}

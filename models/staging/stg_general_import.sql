@@ -1,7 +1,8 @@
+{{config materialized='incremental' unique_key='_status_key' incremental_strategy='delete+insert'}}
 -- Stripe-format general import (seed 004) as landed, validated row by row; key Source + Transaction_ID +
 -- Split_Transaction_ID. Whether a row is an override, a split part or an external line is decided in
 -- int_general_import, because that depends on the order items in the books.
-with src as (
+with src_all as (
     select
         _version, _source, _file, _row,
         {{clean 'Source'}} as source_name,
@@ -15,6 +16,19 @@ with src as (
         {{clean 'Description'}} as description
     from {{source 'raw' 'general_import'}} as r
     where {{not_deleted 'r' 'general_import'}}
+),
+keyed as (
+    select *, concat_ws('|', coalesce(source_name, ''), coalesce(transaction_id, ''), coalesce(split_transaction_id, '')) as _src_key from src_all
+),
+-- Incremental runs validate only the keys that today's input rows touch (every version of each), or everything
+-- when int_build_scope says so.
+src as (
+    select * exclude (_src_key) from keyed
+    {{#is_incremental}}
+    where (select full_recompute from {{ref 'int_build_scope'}})
+       or _src_key in (select _src_key from keyed where _version > (select previous_version from {{ref 'int_build_scope'}}))
+       or (_src_key is null and _version > (select previous_version from {{ref 'int_build_scope'}}))
+    {{/is_incremental}}
 ),
 checked as (
     select s.*, c.minor_unit,
@@ -53,3 +67,7 @@ rows_out as (
     from checked
 )
 {{latest_version_status 'rows_out'}}
+{{#is_incremental}}
+union all by name
+select _status_key, true as _revrec_tombstone from {{this}} where (select full_recompute from {{ref 'int_build_scope'}})
+{{/is_incremental}}

@@ -1,5 +1,6 @@
+{{config materialized='incremental' unique_key='_status_key' incremental_strategy='delete+insert'}}
 -- Billing documents (INV, IVC, CM, CMC) as landed, validated row by row; key Invoice_Number + Sales_Order_Item_Id.
-with src as (
+with src_all as (
     select
         _version, _source, _file, _row,
         {{clean 'Invoice_Number'}} as invoice_number,
@@ -16,6 +17,19 @@ with src as (
         BS_CustomField07, BS_CustomField08, BS_CustomField09, BS_CustomField10
     from {{source 'raw' 'invoices'}} as r
     where {{not_deleted 'r' 'invoices'}}
+),
+keyed as (
+    select *, coalesce(invoice_number, '') || '|' || coalesce(sales_order_item_id, '') as _src_key from src_all
+),
+-- Incremental runs validate only the keys that today's input rows touch (every version of each), or everything
+-- when int_build_scope says so.
+src as (
+    select * exclude (_src_key) from keyed
+    {{#is_incremental}}
+    where (select full_recompute from {{ref 'int_build_scope'}})
+       or _src_key in (select _src_key from keyed where _version > (select previous_version from {{ref 'int_build_scope'}}))
+       or (_src_key is null and _version > (select previous_version from {{ref 'int_build_scope'}}))
+    {{/is_incremental}}
 ),
 checked as (
     select s.*, c.minor_unit,
@@ -58,3 +72,7 @@ rows_out as (
     from checked
 )
 {{latest_version_status 'rows_out'}}
+{{#is_incremental}}
+union all by name
+select _status_key, true as _revrec_tombstone from {{this}} where (select full_recompute from {{ref 'int_build_scope'}})
+{{/is_incremental}}

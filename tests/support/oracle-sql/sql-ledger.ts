@@ -115,8 +115,11 @@ export class SqlLedger {
     }
   }
 
-  /** `revrec build` for the current period; returns the failed models and data tests (none when green). */
-  async build(): Promise<BuildFailure[]> {
+  /**
+   * `revrec build` for the current period (incremental models update what changed; `fullRefresh` rebuilds them from
+   * scratch); returns the failed models and data tests (none when green).
+   */
+  async build(fullRefresh = false): Promise<BuildFailure[]> {
     const outcome = await runBuild({
       command: 'build',
       projectDir: this.projectDir,
@@ -124,6 +127,7 @@ export class SqlLedger {
       reporter: SILENT_REPORTER,
       warehouse: this.wh,
       clock: () => new Date(0),
+      fullRefresh,
     });
     const results: readonly NodeResult[] = outcome.result?.results ?? [];
     this.lastResults = results;
