@@ -1,0 +1,120 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import '../src/cli/register-layers.js';
+import '../src/export/pipeline-export-step.js';
+import { runPipeline } from '../src/pipeline/pipeline-service.js';
+import { loadProject } from '../src/project/load-project.js';
+import { runBuild } from '../src/run/invocation.js';
+import { generateCompany } from '../src/sample/index.js';
+import { Warehouse } from '../src/warehouse/warehouse.js';
+import { intFlag, parseFlags } from './support/bench-args.js';
+import { printFigures, say } from './support/bench-output.js';
+import { ms, peakRssMb } from './support/bench-timing.js';
+import { SilentReporter } from './support/silent-reporter.js';
+
+const PROJECT = resolve(fileURLToPath(import.meta.url), '../..');
+
+/**
+ * `npm run bench -- daily --lines 1000000 [--change 0.01]`: the daily run on a big warehouse. Generates N order
+ * lines over 12 months (first period = the last month, so every order is in the books), runs the pipeline once (the
+ * initial full build and the first continuous export), then delivers a day's file in which 1% of the order lines
+ * changed (their Sale_Price), and times `revrec pipeline` again step by step: extract, build (incremental), export
+ * (continuous: only the changed records), publish. For comparison it then times a full rebuild
+ * (`build --full-refresh`) of the same warehouse.
+ */
+export async function main(argv: string[]): Promise<void> {
+  const flags = parseFlags(argv);
+  const lines = intFlag(flags, 'lines', 1_000_000);
+  const change = Number(flags.change ?? '0.01');
+  const dir = await mkdtemp(join(flags.dir ?? tmpdir(), 'revrec-bench-daily-'));
+  const inbox = join(dir, 'inbox');
+  Object.assign(process.env, {
+    REVREC_WAREHOUSE: join(dir, 'revrec.duckdb'),
+    REVREC_PUBLISH_PATH: join(dir, 'published.duckdb'),
+    REVREC_TEMP_DIR: join(dir, 'tmp'),
+    REVREC_INBOX: inbox,
+    REVREC_OUTBOX: join(dir, 'outbox'),
+    REVREC_FIRST_PERIOD: '202412',
+    REVREC_EXPORT_CLOSE: 'false',
+  });
+  const reporter = new SilentReporter();
+  const clock = () => new Date('2024-12-15T06:00:00Z');
+  try {
+    say(`generating ${lines.toLocaleString('en-US')} order lines …`);
+    await generateCompany({ outDir: inbox, orderLines: lines, badRows: false, months: 12, firstPeriod: '202401', writeSummary: false });
+    let t0 = performance.now();
+    const first = await runPipeline({ projectDir: PROJECT, steps: ['extract', 'build', 'export', 'publish'], reporter, clock, all: true });
+    const initialMs = performance.now() - t0;
+    if (first.exitCode !== 0) throw new Error(`initial pipeline failed: ${JSON.stringify(first.steps)} ${reporter.errors.join('\n')}`);
+    say(`initial pipeline (full build + first export): ${(initialMs / 1000).toFixed(1)} s`);
+
+    const changed = await writeDelta(join(inbox, 'orders.csv'), join(inbox, 'orders_daily_delta.csv'), Math.round(1 / change));
+    say(`delivered a day's file: ${changed.toLocaleString('en-US')} changed order lines (${(change * 100).toFixed(1)}%)`);
+    t0 = performance.now();
+    const daily = await runPipeline({ projectDir: PROJECT, steps: ['extract', 'build', 'export', 'publish'], reporter, clock, all: true });
+    const dailyMs = performance.now() - t0;
+    if (daily.exitCode !== 0) throw new Error(`daily pipeline failed: ${JSON.stringify(daily.steps)} ${reporter.errors.join('\n')}`);
+    for (const step of daily.steps) say(`  ${step.step.padEnd(8)} ${(step.durationMs / 1000).toFixed(2)} s  ${step.message}`);
+    say(`daily pipeline: ${(dailyMs / 1000).toFixed(2)} s (target < 10 s)`);
+
+    const project = await loadProject(PROJECT);
+    const wh = await Warehouse.open(project.settings.warehouse, { root: project.root, command: 'bench daily' });
+    let fullMs: number;
+    try {
+      t0 = performance.now();
+      await runBuild({ command: 'build', projectDir: PROJECT, reporter, warehouse: wh, fullRefresh: true, clock });
+      fullMs = performance.now() - t0;
+    } finally {
+      wh.close();
+    }
+    say(`full rebuild of the same warehouse: ${(fullMs / 1000).toFixed(2)} s; daily / full = ${(dailyMs / fullMs).toFixed(2)}`);
+    printFigures('daily', {
+      lines,
+      changed_lines: changed,
+      initial_pipeline_ms: ms(initialMs),
+      daily_pipeline_ms: ms(dailyMs),
+      daily_steps_ms: Object.fromEntries(daily.steps.map((s) => [s.step, s.durationMs])),
+      full_rebuild_ms: ms(fullMs),
+      daily_vs_full_rebuild_ratio: Math.round((dailyMs / fullMs) * 100) / 100,
+      target_met: dailyMs < 10_000,
+      peak_rss_mb: peakRssMb(),
+    });
+  } finally {
+    if (!flags.keep) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Copies every `every`-th data row of the orders file with its Sale_Price raised by 1 %, as a new delivery. */
+async function writeDelta(from: string, to: string, every: number): Promise<number> {
+  await mkdir(join(to, '..'), { recursive: true });
+  const out = createWriteStream(to);
+  const input = createInterface({ input: createReadStream(from), crlfDelay: Infinity });
+  let header: string[] | undefined;
+  let priceAt = -1;
+  let n = 0;
+  let changed = 0;
+  for await (const line of input) {
+    if (!header) {
+      header = line.split(',');
+      priceAt = header.indexOf('Sale_Price');
+      out.write(`${line}\n`);
+      continue;
+    }
+    if (n++ % every !== 0 || line.includes('"')) continue;
+    const cells = line.split(',');
+    const [units, fraction = ''] = cells[priceAt]!.split('.');
+    // +1 % of the price in exact decimal text: add 1/100 of the minor units (never a float).
+    const scale = 10n ** BigInt(fraction.length);
+    const minor = BigInt(units!) * scale + (fraction ? BigInt(fraction) : 0n);
+    const raised = minor + minor / 100n;
+    cells[priceAt] = fraction ? `${raised / scale}.${(raised % scale).toString().padStart(fraction.length, '0')}` : String(raised);
+    out.write(`${cells.join(',')}\n`);
+    changed++;
+  }
+  await new Promise<void>((resolveEnd, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolveEnd())));
+  return changed;
+}
