@@ -1,11 +1,10 @@
-import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { scheduleSchema } from '../extract/schedule.js';
 import type { Schedule } from '../extract/schedule.js';
-import { zBooleanish, zNumberish } from '../project/config-values.js';
-import { registerSecret } from '../reporter/redaction.js';
+import { zBooleanish } from '../project/config-values.js';
 import type { StoreConfig } from '../transport/store-factory.js';
+import { LOCAL_SETTINGS, S3_SETTINGS, SFTP_SETTINGS, storeConfigOf } from '../transport/store-settings.js';
 import type { ExportFormat } from './export-select.js';
 
 /** The two automated jobs of seed 000, configured separately. */
@@ -37,44 +36,13 @@ export interface ExportConfig {
 /** Seed 000: "this consolidation will occur at 11pm UTC time when the scheduled task runs". */
 export const DEFAULT_CONTINUOUS_SCHEDULE: Schedule = { every: 'daily', at: '23:00', timezone: 'UTC' };
 
-const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
-const optionalText = z.preprocess(emptyToUndefined, z.string().optional());
 const name = z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, 'a name of letters, digits, _ and -');
 
-// The same settings as an extract source (src/extract/extract-config.ts), without what only reading needs
-// (mode, schedule, file selection, patterns).
+// The same settings as an extract source (src/transport/store-settings.ts), without what only reading needs.
 const destinationSchema = z.discriminatedUnion('kind', [
-  z.object({ name, kind: z.literal('local'), folder: z.string().min(1) }).strict(),
-  z
-    .object({
-      name,
-      kind: z.literal('s3'),
-      bucket: z.string().min(1),
-      prefix: z.string().default(''),
-      region: z.string().default('us-east-1'),
-      endpoint: optionalText,
-      force_path_style: zBooleanish.optional(),
-      access_key_id: optionalText,
-      secret_access_key: optionalText,
-      session_token: optionalText,
-    })
-    .strict(),
-  z
-    .object({
-      name,
-      kind: z.literal('sftp'),
-      host: z.string().min(1),
-      port: zNumberish.default(22),
-      username: z.string().min(1),
-      password: optionalText,
-      private_key: optionalText,
-      private_key_path: optionalText,
-      passphrase: optionalText,
-      folder: z.string().default(''),
-      host_key: z.union([z.string(), z.array(z.string())]).optional(),
-      insecure_skip_host_key_check: zBooleanish.default(false),
-    })
-    .strict(),
+  z.object({ name, ...LOCAL_SETTINGS }).strict(),
+  z.object({ name, ...S3_SETTINGS }).strict(),
+  z.object({ name, ...SFTP_SETTINGS }).strict(),
 ]);
 type DestinationEntry = z.infer<typeof destinationSchema>;
 
@@ -161,52 +129,7 @@ export function readExportConfig(sections: Readonly<Record<string, unknown>>, pr
 function parseDestination(entry: unknown, where: string, projectRoot: string): ExportDestination {
   const parsed = destinationSchema.safeParse(entry);
   if (!parsed.success) throw configError(where, parsed.error);
-  return { name: parsed.data.name, store: storeOf(parsed.data, projectRoot) };
-}
-
-function storeOf(d: DestinationEntry, projectRoot: string): StoreConfig {
-  switch (d.kind) {
-    case 'local':
-      return { kind: 'local', folder: isAbsolute(d.folder) ? d.folder : resolve(projectRoot, d.folder) };
-    case 's3':
-      registerSecret(d.secret_access_key);
-      registerSecret(d.session_token);
-      return {
-        kind: 's3',
-        bucket: d.bucket,
-        prefix: d.prefix,
-        region: d.region,
-        ...(d.endpoint ? { endpoint: d.endpoint, forcePathStyle: d.force_path_style ?? true } : d.force_path_style !== undefined ? { forcePathStyle: d.force_path_style } : {}),
-        ...(d.access_key_id ? { accessKeyId: d.access_key_id } : {}),
-        ...(d.secret_access_key ? { secretAccessKey: d.secret_access_key } : {}),
-        ...(d.session_token ? { sessionToken: d.session_token } : {}),
-      };
-    case 'sftp':
-      registerSecret(d.password);
-      registerSecret(d.private_key);
-      registerSecret(d.passphrase);
-      if (!d.host_key && !d.insecure_skip_host_key_check) {
-        throw new ConfigError(`export destination "${d.name}": host_key is required for SFTP`, {
-          location: { file: 'pipeline.yml' },
-          hint: `pin the server's key: ssh-keyscan -p ${d.port} ${d.host} | ssh-keygen -lf -  (or insecure_skip_host_key_check: true for a throw-away test server)`,
-        });
-      }
-      return {
-        kind: 'sftp',
-        host: d.host,
-        port: d.port,
-        username: d.username,
-        ...(d.password ? { password: d.password } : {}),
-        ...(d.private_key ? { privateKey: d.private_key } : {}),
-        ...(d.private_key_path ? { privateKeyPath: d.private_key_path } : {}),
-        ...(d.passphrase ? { passphrase: d.passphrase } : {}),
-        folder: d.folder,
-        ...(d.host_key ? { hostKey: d.host_key } : {}),
-        insecureSkipHostKeyCheck: d.insecure_skip_host_key_check,
-      };
-    default:
-      throw new Error('Unexpected destination kind');
-  }
+  return { name: parsed.data.name, store: storeConfigOf(parsed.data, { root: projectRoot, what: `export destination "${parsed.data.name}"`, file: 'pipeline.yml' }) };
 }
 
 function configError(where: string, error: z.ZodError): ConfigError {

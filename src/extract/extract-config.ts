@@ -1,9 +1,8 @@
-import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { zBooleanish, zNumberish } from '../project/config-values.js';
-import { registerSecret } from '../reporter/redaction.js';
 import type { StoreConfig } from '../transport/store-factory.js';
+import { LOCAL_SETTINGS, S3_SETTINGS, SFTP_SETTINGS, storeConfigOf } from '../transport/store-settings.js';
 import type { FilePatterns } from './formats/index.js';
 import { RECORD_TYPE_NAMES } from './record-types.js';
 import type { RecordTypeName } from './record-types.js';
@@ -30,42 +29,10 @@ const common = {
     .strict()
     .optional(),
 };
-const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
-const optionalText = z.preprocess(emptyToUndefined, z.string().optional());
-
 const sourceSchema = z.discriminatedUnion('kind', [
-  z.object({ ...common, kind: z.literal('local'), folder: z.string() }).strict(),
-  z
-    .object({
-      ...common,
-      kind: z.literal('s3'),
-      bucket: z.string().min(1),
-      prefix: z.string().default(''),
-      region: z.string().default('us-east-1'),
-      endpoint: optionalText,
-      force_path_style: zBooleanish.optional(),
-      access_key_id: optionalText,
-      secret_access_key: optionalText,
-      session_token: optionalText,
-      page_size: zNumberish.optional(),
-    })
-    .strict(),
-  z
-    .object({
-      ...common,
-      kind: z.literal('sftp'),
-      host: z.string().min(1),
-      port: zNumberish.default(22),
-      username: z.string().min(1),
-      password: optionalText,
-      private_key: optionalText,
-      private_key_path: optionalText,
-      passphrase: optionalText,
-      folder: z.string().default(''),
-      host_key: z.union([z.string(), z.array(z.string())]).optional(),
-      insecure_skip_host_key_check: zBooleanish.default(false),
-    })
-    .strict(),
+  z.object({ ...common, ...LOCAL_SETTINGS, folder: z.string() }).strict(),
+  z.object({ ...common, ...S3_SETTINGS, page_size: zNumberish.optional() }).strict(),
+  z.object({ ...common, ...SFTP_SETTINGS }).strict(),
 ]);
 
 export interface ExtractSource {
@@ -87,7 +54,6 @@ export interface ExtractSource {
  * to `root` (the project folder), like the warehouse path, not to wherever `revrec` was started.
  */
 export function readExtractSources(sections: Readonly<Record<string, unknown>>, options: { readonly root?: string } = {}): ExtractSource[] {
-  const fromRoot = (path: string) => (options.root === undefined ? path : resolve(options.root, path));
   const raw = sections.extract;
   if (raw === undefined) return [];
   const list = Array.isArray(raw) ? raw : [raw];
@@ -118,54 +84,11 @@ export function readExtractSources(sections: Readonly<Record<string, unknown>>, 
           }
         : {}),
     };
-    let store: StoreConfig;
-    switch (s.kind) {
-      case 'local':
-        store = { kind: 'local', folder: fromRoot(s.folder), ...selection };
-        break;
-      case 's3':
-        registerSecret(s.secret_access_key);
-        registerSecret(s.session_token);
-        store = {
-          kind: 's3',
-          bucket: s.bucket,
-          prefix: s.prefix,
-          region: s.region,
-          ...(s.endpoint ? { endpoint: s.endpoint, forcePathStyle: s.force_path_style ?? true } : s.force_path_style !== undefined ? { forcePathStyle: s.force_path_style } : {}),
-          ...(s.access_key_id ? { accessKeyId: s.access_key_id } : {}),
-          ...(s.secret_access_key ? { secretAccessKey: s.secret_access_key } : {}),
-          ...(s.session_token ? { sessionToken: s.session_token } : {}),
-          ...(s.page_size ? { pageSize: s.page_size } : {}),
-          ...selection,
-        };
-        break;
-      case 'sftp':
-        registerSecret(s.password);
-        registerSecret(s.private_key);
-        registerSecret(s.passphrase);
-        if (!s.host_key && !s.insecure_skip_host_key_check) {
-          throw new ConfigError(`extract source "${s.name}": host_key is required for SFTP`, {
-            hint: `pin the server's key: ssh-keyscan -p ${s.port} ${s.host} | ssh-keygen -lf -  (or set insecure_skip_host_key_check: true for a throw-away test server)`,
-          });
-        }
-        store = {
-          kind: 'sftp',
-          host: s.host,
-          port: s.port,
-          username: s.username,
-          ...(s.password ? { password: s.password } : {}),
-          ...(s.private_key ? { privateKey: s.private_key } : {}),
-          ...(s.private_key_path ? { privateKeyPath: fromRoot(s.private_key_path) } : {}),
-          ...(s.passphrase ? { passphrase: s.passphrase } : {}),
-          folder: s.folder,
-          ...(s.host_key ? { hostKey: s.host_key } : {}),
-          insecureSkipHostKeyCheck: s.insecure_skip_host_key_check,
-          ...selection,
-        };
-        break;
-      default:
-        throw new Error('Unexpected source kind');
-    }
+    const store: StoreConfig = {
+      ...storeConfigOf(s, { root: options.root, what: `extract source "${s.name}"`, file: 'sources/*.yml or pipeline.yml' }),
+      ...(s.kind === 's3' && s.page_size ? { pageSize: s.page_size } : {}),
+      ...selection,
+    } as StoreConfig;
     return { name: s.name, kind: s.kind, mode: s.mode, schedule: s.schedule ?? DEFAULT_SCHEDULE, patterns: (s.patterns ?? {}) as FilePatterns, store, enabled: s.enabled };
   });
 }
