@@ -1,6 +1,6 @@
 {{config materialized='incremental' unique_key='_status_key' incremental_strategy='delete+insert'}}
 -- Commissions as landed, validated row by row; key Commission_Id.
-with src_all as (
+with src as (
     select
         _version, _source, _file, _row,
         {{clean 'Commission_Id'}} as commission_id,
@@ -12,18 +12,12 @@ with src_all as (
         {{clean 'Class'}} as class
     from {{source 'raw' 'commissions'}} as r
     where {{not_deleted 'r' 'commissions'}}
-),
-keyed as (
-    select *, commission_id as _src_key from src_all
-),
--- Incremental runs validate only the keys that today's input rows touch (every version of each), or everything
--- when int_build_scope says so.
-src as (
-    select * exclude (_src_key) from keyed
     {{#is_incremental}}
-    where (select full_recompute from {{ref 'int_build_scope'}})
-       or _src_key in (select _src_key from keyed where _version > (select previous_version from {{ref 'int_build_scope'}}))
-       or (_src_key is null and _version > (select previous_version from {{ref 'int_build_scope'}}))
+    -- Incremental runs validate only the keys today's rows touch (every version of each key), or everything when
+    -- int_build_scope says so. The key is taken from the raw columns, so untouched rows are never cleaned.
+    and ((select full_recompute from {{ref 'int_build_scope'}})
+         or {{clean 'Commission_Id'}} in (select {{clean 'Commission_Id'}} from {{source 'raw' 'commissions'}} where _version > (select previous_version from {{ref 'int_build_scope'}}))
+         or ({{clean 'Commission_Id'}} is null and r._version > (select previous_version from {{ref 'int_build_scope'}})))
     {{/is_incremental}}
 ),
 checked as (

@@ -1,22 +1,16 @@
 {{config materialized='incremental' unique_key='_status_key' incremental_strategy='delete+insert'}}
 -- Exclusion import (seed 004): transaction ids (order, order item, invoice number or general-import transaction) to
 -- take out of revenue.
-with src_all as (
+with src as (
     select _version, _source, _file, _row, {{clean 'Transaction_ID'}} as transaction_id
     from {{source 'raw' 'exclusions'}} as r
     where {{not_deleted 'r' 'exclusions'}}
-),
-keyed as (
-    select *, transaction_id as _src_key from src_all
-),
--- Incremental runs validate only the keys that today's input rows touch (every version of each), or everything
--- when int_build_scope says so.
-src as (
-    select * exclude (_src_key) from keyed
     {{#is_incremental}}
-    where (select full_recompute from {{ref 'int_build_scope'}})
-       or _src_key in (select _src_key from keyed where _version > (select previous_version from {{ref 'int_build_scope'}}))
-       or (_src_key is null and _version > (select previous_version from {{ref 'int_build_scope'}}))
+    -- Incremental runs validate only the keys today's rows touch (every version of each key), or everything when
+    -- int_build_scope says so. The key is taken from the raw columns, so untouched rows are never cleaned.
+    and ((select full_recompute from {{ref 'int_build_scope'}})
+         or {{clean 'Transaction_ID'}} in (select {{clean 'Transaction_ID'}} from {{source 'raw' 'exclusions'}} where _version > (select previous_version from {{ref 'int_build_scope'}}))
+         or ({{clean 'Transaction_ID'}} is null and r._version > (select previous_version from {{ref 'int_build_scope'}})))
     {{/is_incremental}}
 ),
 checked as (

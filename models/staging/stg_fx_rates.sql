@@ -1,7 +1,7 @@
 {{config materialized='incremental' unique_key='_status_key' incremental_strategy='delete+insert'}}
 -- Exchange rates as landed (1 From_Currency = Rate To_Currency on Rate_Date), validated; the rate is kept as the
 -- exact fraction rate_num / rate_den (a decimal with s digits after the point is digits / 10^s).
-with src_all as (
+with src as (
     select
         _version, _source, _file, _row,
         upper({{clean 'From_Currency'}}) as from_currency,
@@ -10,18 +10,12 @@ with src_all as (
         {{clean 'Rate'}} as rate_text
     from {{source 'raw' 'fx_rates'}} as r
     where {{not_deleted 'r' 'fx_rates'}}
-),
-keyed as (
-    select *, concat_ws('|', coalesce(from_currency, ''), coalesce(to_currency, ''), coalesce(rate_date_text, '')) as _src_key from src_all
-),
--- Incremental runs validate only the keys that today's input rows touch (every version of each), or everything
--- when int_build_scope says so.
-src as (
-    select * exclude (_src_key) from keyed
     {{#is_incremental}}
-    where (select full_recompute from {{ref 'int_build_scope'}})
-       or _src_key in (select _src_key from keyed where _version > (select previous_version from {{ref 'int_build_scope'}}))
-       or (_src_key is null and _version > (select previous_version from {{ref 'int_build_scope'}}))
+    -- Incremental runs validate only the keys today's rows touch (every version of each key), or everything when
+    -- int_build_scope says so. The key is taken from the raw columns, so untouched rows are never cleaned.
+    and ((select full_recompute from {{ref 'int_build_scope'}})
+         or concat_ws('|', coalesce(upper({{clean 'From_Currency'}}), ''), coalesce(upper({{clean 'To_Currency'}}), ''), coalesce({{clean 'Rate_Date'}}, '')) in (select concat_ws('|', coalesce(upper({{clean 'From_Currency'}}), ''), coalesce(upper({{clean 'To_Currency'}}), ''), coalesce({{clean 'Rate_Date'}}, '')) from {{source 'raw' 'fx_rates'}} where _version > (select previous_version from {{ref 'int_build_scope'}}))
+         or (concat_ws('|', coalesce(upper({{clean 'From_Currency'}}), ''), coalesce(upper({{clean 'To_Currency'}}), ''), coalesce({{clean 'Rate_Date'}}, '')) is null and r._version > (select previous_version from {{ref 'int_build_scope'}})))
     {{/is_incremental}}
 ),
 checked as (

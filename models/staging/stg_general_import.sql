@@ -2,7 +2,7 @@
 -- Stripe-format general import (seed 004) as landed, validated row by row; key Source + Transaction_ID +
 -- Split_Transaction_ID. Whether a row is an override, a split part or an external line is decided in
 -- int_general_import, because that depends on the order items in the books.
-with src_all as (
+with src as (
     select
         _version, _source, _file, _row,
         {{clean 'Source'}} as source_name,
@@ -16,18 +16,12 @@ with src_all as (
         {{clean 'Description'}} as description
     from {{source 'raw' 'general_import'}} as r
     where {{not_deleted 'r' 'general_import'}}
-),
-keyed as (
-    select *, concat_ws('|', coalesce(source_name, ''), coalesce(transaction_id, ''), coalesce(split_transaction_id, '')) as _src_key from src_all
-),
--- Incremental runs validate only the keys that today's input rows touch (every version of each), or everything
--- when int_build_scope says so.
-src as (
-    select * exclude (_src_key) from keyed
     {{#is_incremental}}
-    where (select full_recompute from {{ref 'int_build_scope'}})
-       or _src_key in (select _src_key from keyed where _version > (select previous_version from {{ref 'int_build_scope'}}))
-       or (_src_key is null and _version > (select previous_version from {{ref 'int_build_scope'}}))
+    -- Incremental runs validate only the keys today's rows touch (every version of each key), or everything when
+    -- int_build_scope says so. The key is taken from the raw columns, so untouched rows are never cleaned.
+    and ((select full_recompute from {{ref 'int_build_scope'}})
+         or concat_ws('|', coalesce({{clean 'Source'}}, ''), coalesce({{clean 'Transaction_ID'}}, ''), coalesce({{clean 'Split_Transaction_ID'}}, '')) in (select concat_ws('|', coalesce({{clean 'Source'}}, ''), coalesce({{clean 'Transaction_ID'}}, ''), coalesce({{clean 'Split_Transaction_ID'}}, '')) from {{source 'raw' 'general_import'}} where _version > (select previous_version from {{ref 'int_build_scope'}}))
+         or (concat_ws('|', coalesce({{clean 'Source'}}, ''), coalesce({{clean 'Transaction_ID'}}, ''), coalesce({{clean 'Split_Transaction_ID'}}, '')) is null and r._version > (select previous_version from {{ref 'int_build_scope'}})))
     {{/is_incremental}}
 ),
 checked as (

@@ -1,6 +1,6 @@
 {{config materialized='incremental' unique_key='_status_key' incremental_strategy='delete+insert'}}
 -- Billing documents (INV, IVC, CM, CMC) as landed, validated row by row; key Invoice_Number + Sales_Order_Item_Id.
-with src_all as (
+with src as (
     select
         _version, _source, _file, _row,
         {{clean 'Invoice_Number'}} as invoice_number,
@@ -17,18 +17,12 @@ with src_all as (
         BS_CustomField07, BS_CustomField08, BS_CustomField09, BS_CustomField10
     from {{source 'raw' 'invoices'}} as r
     where {{not_deleted 'r' 'invoices'}}
-),
-keyed as (
-    select *, coalesce(invoice_number, '') || '|' || coalesce(sales_order_item_id, '') as _src_key from src_all
-),
--- Incremental runs validate only the keys that today's input rows touch (every version of each), or everything
--- when int_build_scope says so.
-src as (
-    select * exclude (_src_key) from keyed
     {{#is_incremental}}
-    where (select full_recompute from {{ref 'int_build_scope'}})
-       or _src_key in (select _src_key from keyed where _version > (select previous_version from {{ref 'int_build_scope'}}))
-       or (_src_key is null and _version > (select previous_version from {{ref 'int_build_scope'}}))
+    -- Incremental runs validate only the keys today's rows touch (every version of each key), or everything when
+    -- int_build_scope says so. The key is taken from the raw columns, so untouched rows are never cleaned.
+    and ((select full_recompute from {{ref 'int_build_scope'}})
+         or coalesce({{clean 'Invoice_Number'}}, '') || '|' || coalesce({{clean 'Sales_Order_Item_Id'}}, '') in (select coalesce({{clean 'Invoice_Number'}}, '') || '|' || coalesce({{clean 'Sales_Order_Item_Id'}}, '') from {{source 'raw' 'invoices'}} where _version > (select previous_version from {{ref 'int_build_scope'}}))
+         or (coalesce({{clean 'Invoice_Number'}}, '') || '|' || coalesce({{clean 'Sales_Order_Item_Id'}}, '') is null and r._version > (select previous_version from {{ref 'int_build_scope'}})))
     {{/is_incremental}}
 ),
 checked as (

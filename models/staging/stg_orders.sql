@@ -1,7 +1,7 @@
 {{config materialized='incremental' unique_key='_status_key' incremental_strategy='delete+insert'}}
 -- Sales order items as landed, validated row by row (inputs.md). Every raw row appears once, with its status:
 -- current (newest valid version of its Sales_Order_Item_Id), superseded, or error (goes to the stage area).
-with src_all as (
+with src as (
     select
         _version, _source, _file, _row,
         {{clean 'Sales_Order_Id'}} as sales_order_id,
@@ -19,18 +19,12 @@ with src_all as (
         {{clean 'Reference_Invoice_Number'}} as reference_invoice_number
     from {{source 'raw' 'orders'}} as r
     where {{not_deleted 'r' 'orders'}}
-),
-keyed as (
-    select *, sales_order_item_id as _src_key from src_all
-),
--- Incremental runs validate only the keys that today's input rows touch (every version of each), or everything
--- when int_build_scope says so.
-src as (
-    select * exclude (_src_key) from keyed
     {{#is_incremental}}
-    where (select full_recompute from {{ref 'int_build_scope'}})
-       or _src_key in (select _src_key from keyed where _version > (select previous_version from {{ref 'int_build_scope'}}))
-       or (_src_key is null and _version > (select previous_version from {{ref 'int_build_scope'}}))
+    -- Incremental runs validate only the keys today's rows touch (every version of each key), or everything when
+    -- int_build_scope says so. The key is taken from the raw columns, so untouched rows are never cleaned.
+    and ((select full_recompute from {{ref 'int_build_scope'}})
+         or {{clean 'Sales_Order_Item_Id'}} in (select {{clean 'Sales_Order_Item_Id'}} from {{source 'raw' 'orders'}} where _version > (select previous_version from {{ref 'int_build_scope'}}))
+         or ({{clean 'Sales_Order_Item_Id'}} is null and r._version > (select previous_version from {{ref 'int_build_scope'}})))
     {{/is_incremental}}
 ),
 checked as (
