@@ -2,20 +2,10 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
+import { SeededPrng } from '../../src/sample/seeded-prng.js';
+
 /** Project-relative path → content. */
 export type GeneratedProject = Record<string, string>;
-
-/** A tiny deterministic PRNG (mulberry32), so every run generates the same project. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface LayerModel {
   readonly name: string;
@@ -31,7 +21,8 @@ interface LayerModel {
  * not_null/unique/accepted_values/relationships/expression tests. Three typed seeds, two macros and a partial.
  */
 export function generateLayeredProject(models: number, seed = 42): GeneratedProject {
-  const random = prng(seed);
+  const prng = new SeededPrng(seed, 'project');
+  const random = () => prng.fraction();
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   const nStaging = Math.max(1, Math.round(models * 0.15));
   const nIntermediate = Math.max(1, Math.round(models * 0.35));

@@ -1,6 +1,7 @@
 import { messageOf, RevrecError } from '../errors.js';
 import type { Reporter } from '../reporter/reporter.js';
 import { redact } from '../reporter/redaction.js';
+import { faultPoint } from '../testing/fault-points.js';
 import type { RemoteStore } from '../transport/remote-store.js';
 import { createRemoteStore } from '../transport/store-factory.js';
 import type { StoreConfig } from '../transport/store-factory.js';
@@ -84,6 +85,7 @@ export class DeliveryQueue {
         }
         try {
           await lane.store.upload(written.path, written.name);
+          faultPoint('export.uploaded');
           lane.sent++;
           this.#deliveries.push({ destination: lane.destination.name, store: lane.store.name, file: written.name, status: 'delivered', deliveredAt: this.#options.clock() });
         } catch (error) {
@@ -99,6 +101,7 @@ export class DeliveryQueue {
   async finish(manifest: WrittenFile): Promise<{ deliveries: FileDelivery[]; firstError?: unknown }> {
     this.enqueue(Promise.resolve(manifest));
     await this.settle();
+    faultPoint('export.delivered');
     for (const lane of this.#lanes) {
       this.#options.reporter.log(lane.failed ? 'error' : 'info', `export → ${lane.destination.name} (${lane.store.name}): ${lane.sent} of ${lane.files} file(s) delivered`, {
         destination: lane.destination.name,

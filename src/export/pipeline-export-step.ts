@@ -8,9 +8,9 @@ import { readExportConfig } from './export-config.js';
 import './export-tables.js';
 
 /**
- * The `export` step of `revrec pipeline`: retries the close-period export of the latest closed period when its last
- * run failed (a delivery that failed at the close), then runs the continuous export when due (or always with
- * `--all`). Registered on import, so the pipeline never imports the export layer.
+ * The `export` step of `revrec pipeline`: exports the latest closed period again when its close-period export was
+ * never delivered (a delivery that failed at the close, or a close killed after its freeze), then runs the continuous
+ * export when due (or always with `--all`). Registered on import, so the pipeline never imports the export layer.
  */
 export const pipelineExportStep: ExportStep = async (wh, context) => {
   const project = await loadProject(context.projectDir);
@@ -18,11 +18,13 @@ export const pipelineExportStep: ExportStep = async (wh, context) => {
   const messages: string[] = [];
   let status: 'success' | 'warn' | 'error' = 'success';
   if (config.closePeriod.enabled) {
-    const [last] = await wh.rows<{ actg_period: number; status: string | null }>(
-      `SELECT c.actg_period, (SELECT r.status FROM meta.export_runs AS r WHERE r.job = 'close_period' AND r.actg_period = c.actg_period ORDER BY r.started_at DESC LIMIT 1) AS status
+    // Not delivered: its last run failed, or was still `running` when its process died, or never started (killed
+    // between the freeze and the export). One writer at a time, so a `running` row here is always a dead run's.
+    const [last] = await wh.rows<{ actg_period: number; delivered: boolean }>(
+      `SELECT c.actg_period, EXISTS (SELECT 1 FROM meta.export_runs AS r WHERE r.job = 'close_period' AND r.actg_period = c.actg_period AND r.status = 'delivered') AS delivered
        FROM meta.period_closes AS c ORDER BY c.actg_period DESC LIMIT 1`,
     );
-    if (last && last.status === 'failed') {
+    if (last && !last.delivered) {
       try {
         const outcome = await exportClosedPeriod(wh, { job: config.closePeriod, period: Number(last.actg_period), clock: context.clock, reporter: context.reporter, invocationId: context.invocationId });
         messages.push(`close-period export of ${last.actg_period} retried: ${outcome.files.length} file(s)`);

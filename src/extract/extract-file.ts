@@ -5,6 +5,7 @@ import type { Reporter } from '../reporter/reporter.js';
 import { unsafeKeyReason } from '../transport/key-path.js';
 import type { DownloadResult, RemoteFile, RemoteStore } from '../transport/remote-store.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
+import { faultPoint } from '../testing/fault-points.js';
 import type { ExtractSource } from './extract-config.js';
 import { prepareFile } from './formats/index.js';
 import type { PreparedFile } from './formats/index.js';
@@ -196,8 +197,10 @@ async function land(ctx: FileContext, prepared: PreparedFile, key: string, row: 
       version,
     );
     await ctx.beforeCommit?.({ source: source.name, key, version });
+    faultPoint('extract.landed');
     return { key, status: 'loaded' as const, version: String(version), rows, rejectedRows: landed.rejectedRows };
   });
+  faultPoint('extract.committed');
   for (const entry of prepared.ignored) reporter.log('warn', `${source.name}: ${key}: skipped ${entry.name}: ${entry.reason}`, fields);
   reporter.log(
     'info',

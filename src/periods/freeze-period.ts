@@ -1,4 +1,5 @@
 import { ExecutionError } from '../errors.js';
+import { faultPoint } from '../testing/fault-points.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import type { PeriodState } from './period-state.js';
 
@@ -40,7 +41,9 @@ export async function freezePeriod(wh: Warehouse, state: PeriodState, options: F
     await wh.run('INSERT INTO meta.frozen_line_state BY NAME SELECT * FROM marts.fct_line_periods WHERE actg_period = $1', [options.period]);
     await wh.run('INSERT INTO meta.frozen_orders BY NAME SELECT * FROM exports.exp_orders WHERE Actg_Period = $1', [options.period]);
     await wh.run('INSERT INTO meta.frozen_invoices BY NAME SELECT * FROM exports.exp_invoices WHERE Actg_Period = $1', [options.period]);
+    faultPoint('close.freezing');
   });
+  faultPoint('close.frozen');
   return { linesFrozen };
 }
 

@@ -4,6 +4,7 @@ import type { Plan, PlanStep } from '../plan/plan-types.js';
 import type { NodeStatus, Reporter } from '../reporter/reporter.js';
 import { materializeModel } from '../warehouse/materializations/model-materializer.js';
 import { loadSeed } from '../warehouse/materializations/seed-materializer.js';
+import { faultPoint } from '../testing/fault-points.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import type { NodeResult } from './run-types.js';
 import { runDataTest } from './test-executor.js';
@@ -76,6 +77,7 @@ export async function executePlan(wh: Warehouse, graph: CompiledGraph, plan: Pla
       message,
     });
     options.reporter.nodeFinished({ ...base, status, durationMs, message, ...(rowsAffected !== undefined ? { rowsAffected } : {}), ...(failures !== undefined ? { failures } : {}) });
+    faultPoint('build.node');
   }
   return results;
 }

@@ -37,6 +37,11 @@ export class SeededPrng {
     return t >>> 0;
   }
 
+  /** A number in `[0, 1)` (for callers that scale it themselves; amounts never come from it). */
+  fraction(): number {
+    return this.nextU32() / 4294967296;
+  }
+
   /** An integer in `[0, n)`; `n` must be a positive integer below 2^32. */
   int(n: number): number {
     return Math.floor((this.nextU32() * n) / 4294967296);

@@ -1,5 +1,6 @@
-import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { copyFile, mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { faultPoint } from '../testing/fault-points.js';
 import type { Warehouse } from './warehouse.js';
 
 /**
@@ -13,9 +14,11 @@ export async function publishWarehouse(wh: Warehouse, publishPath: string, root:
   if (target === wh.path) throw new Error('Unexpected: publish_path is the warehouse itself');
   await mkdir(dirname(target), { recursive: true });
   await wh.checkpoint();
+  await removeDeadCopies(target);
   const temp = `${target}.${process.pid}.tmp`;
   try {
     await copyFile(wh.path, temp);
+    faultPoint('publish.copied');
     await rename(temp, target);
   } catch (error) {
     await rm(temp, { force: true });
@@ -23,4 +26,16 @@ export async function publishWarehouse(wh: Warehouse, publishPath: string, root:
   }
   const { size } = await import('node:fs').then((fs) => fs.statSync(target));
   return { path: target, bytes: size };
+}
+
+/**
+ * A run killed while copying leaves its `<target>.<pid>.tmp` behind (a whole warehouse's size). Only the holder of
+ * the warehouse lock publishes, so any such copy belongs to a dead run: removed before this run writes its own.
+ */
+async function removeDeadCopies(target: string): Promise<void> {
+  const prefix = `${basename(target)}.`;
+  for (const name of await readdir(dirname(target))) {
+    const pid = name.startsWith(prefix) && name.endsWith('.tmp') ? name.slice(prefix.length, -'.tmp'.length) : '';
+    if (/^\d+$/.test(pid)) await rm(join(dirname(target), name), { force: true });
+  }
 }

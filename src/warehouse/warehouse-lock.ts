@@ -48,7 +48,7 @@ export class WarehouseLock {
         return lock;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        const current = readHolder(path);
+        const current = readHolder(path) ?? awaitHolder(path);
         if (current && isAlive(current)) throw lockedError(warehousePath, current);
         // A lock file is empty for a moment between its creation and the write of its holder: a young unreadable
         // lock belongs to a process that is starting, not to a crashed one.
@@ -92,6 +92,23 @@ export function readHolder(path: string): LockHolder | undefined {
 
 /** Seconds an unreadable lock file is still taken as being written by a process that is starting. */
 const UNREADABLE_GRACE_MS = 5_000;
+
+/**
+ * Two runs started together: the loser may find the winner's lock file created but its holder not yet written (a few
+ * microseconds). Waits for it a little (synchronously, like the rest of `acquire`), so the refusal can name the holder.
+ */
+function awaitHolder(path: string): LockHolder | undefined {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let i = 0; i < HOLDER_WAIT_TRIES && isYoung(path); i++) {
+    Atomics.wait(pause, 0, 0, 10);
+    const holder = readHolder(path);
+    if (holder) return holder;
+  }
+  return undefined;
+}
+
+/** Tries of 10 ms for {@link awaitHolder}. */
+const HOLDER_WAIT_TRIES = 50;
 
 function isYoung(path: string): boolean {
   try {

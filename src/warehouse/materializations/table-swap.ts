@@ -1,5 +1,6 @@
 import { quoteIdent, relationName } from '../../compile/node-ids.js';
 import type { ColumnDef } from '../../project/types.js';
+import { faultPoint } from '../../testing/fault-points.js';
 import type { Warehouse } from '../warehouse.js';
 import { writeComments } from './relation-comments.js';
 
@@ -22,6 +23,7 @@ export async function buildAndSwap(
   await wh.run(`DROP TABLE IF EXISTS ${temp}`);
   const rows = await wh.run(`CREATE TABLE ${temp} AS (\n${selectSql}\n)`);
   const existing = await wh.relationExists(schema, name);
+  faultPoint('build.swap');
   await wh.transaction(async () => {
     if (existing === 'view') await wh.run(`DROP VIEW ${target}`);
     if (existing === 'table') await wh.run(`DROP TABLE ${target}`);

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
 
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import ExcelJS from 'exceljs';
+
+import { s3Put } from '../../support/s3-test-client.js';
 
 import type { ExtractOutcome, ExtractRequest } from '../../../src/extract/extract-service.js';
 import { runExtract } from '../../../src/extract/extract-service.js';
@@ -189,23 +190,7 @@ export function s3Source(server: S3ServerInfo, name: string, prefix: string, ext
 }
 
 /** Delivers files into a bucket prefix (one PutObject each), as a customer's export job would. */
-export async function s3Deliver(server: S3ServerInfo, prefix: string, files: Readonly<Record<string, string | Buffer>>): Promise<void> {
-  const client = new S3Client({
-    endpoint: server.endpoint,
-    region: server.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
-  try {
-    for (const [key, body] of Object.entries(files)) {
-      await client.send(new PutObjectCommand({ Bucket: server.bucket, Key: `${prefix}/${key}`, Body: typeof body === 'string' ? Buffer.from(body) : body }));
-    }
-  } finally {
-    client.destroy();
-  }
-}
+export const s3Deliver = s3Put;
 
 /** S3 LastModified has a resolution of one second: a re-delivery must come in a later second to look new. */
 export function nextSecond(): Promise<void> {

@@ -1,13 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
-import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 import { listAll } from '../../../src/transport/remote-store.js';
 import { S3Store } from '../../../src/transport/s3-store.js';
 import type { S3StoreConfig } from '../../../src/transport/s3-store.js';
 import type { S3ServerInfo } from '../../support/servers/s3-server-info.js';
+import { testS3Client } from '../../support/s3-test-client.js';
 import { startCutProxy } from '../../support/servers/tcp-cut-proxy.js';
 import {
   expectNoSecrets,
@@ -51,19 +52,8 @@ describe.each(servers.map((server) => [server.kind, server] as const))('S3Store 
     });
   }
 
-  function rawClient(s: S3ServerInfo): S3Client {
-    return new S3Client({
-      endpoint: s.endpoint,
-      region: s.region,
-      forcePathStyle: true,
-      credentials: { accessKeyId: s.accessKeyId, secretAccessKey: s.secretAccessKey },
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
-  }
-
   async function exists(prefix: string, key: string): Promise<boolean> {
-    const client = rawClient(server);
+    const client = testS3Client(server);
     try {
       await client.send(new HeadObjectCommand({ Bucket: server.bucket, Key: `${prefix}/${key}` }));
       return true;
@@ -78,7 +68,7 @@ describe.each(servers.map((server) => [server.kind, server] as const))('S3Store 
   it('lists every page (page size 2), filters by prefix and include globs, skips folder markers', async () => {
     const prefix = uniquePrefix('list');
     const store = storeFor(prefix, { pageSize: 2 });
-    const client = rawClient(server);
+    const client = testS3Client(server);
     try {
       const { file } = await writeFixture(work.dir, 'small.csv', 'a,b\n1,2\n');
       const keys = ['orders-1.csv', 'orders-2.csv', 'invoices.csv', 'notes.txt', 'sub/orders-3.csv', 'sub/deep/x.csv', 'subway.csv'];
