@@ -1,4 +1,4 @@
-{{config materialized='incremental' unique_key='_status_key' incremental_strategy='delete+insert'}}
+{{config materialized='incremental' unique_key='_status_key' incremental_strategy='delete+insert' full_refresh_if=(build_scope_says_full)}}
 -- Commissions as landed, validated row by row; key Commission_Id.
 with src as (
     select
@@ -13,10 +13,10 @@ with src as (
     from {{source 'raw' 'commissions'}} as r
     where {{not_deleted 'r' 'commissions'}}
     {{#is_incremental}}
-    -- Incremental runs validate only the keys today's rows touch (every version of each key), or everything when
-    -- int_build_scope says so. The key is taken from the raw columns, so untouched rows are never cleaned.
-    and ((select full_recompute from {{ref 'int_build_scope'}})
-         or {{clean 'Commission_Id'}} in (select {{clean 'Commission_Id'}} from {{source 'raw' 'commissions'}} where _version > (select previous_version from {{ref 'int_build_scope'}}))
+    -- Incremental runs validate only the keys today's rows touch (every version of each key); when int_build_scope
+    -- says everything may have changed, full_refresh_if rebuilds the table instead. The key is taken from the raw
+    -- columns, so untouched rows are never cleaned.
+    and ({{clean 'Commission_Id'}} in (select {{clean 'Commission_Id'}} from {{source 'raw' 'commissions'}} where _version > (select previous_version from {{ref 'int_build_scope'}}))
          or ({{clean 'Commission_Id'}} is null and r._version > (select previous_version from {{ref 'int_build_scope'}})))
     {{/is_incremental}}
 ),
@@ -51,7 +51,3 @@ rows_out as (
     from checked
 )
 {{latest_version_status 'rows_out'}}
-{{#is_incremental}}
-union all by name
-select _status_key, true as _revrec_tombstone from {{this}} where (select full_recompute from {{ref 'int_build_scope'}})
-{{/is_incremental}}

@@ -1,4 +1,4 @@
-{{config materialized='incremental' unique_key='_status_key' incremental_strategy='delete+insert'}}
+{{config materialized='incremental' unique_key='_status_key' incremental_strategy='delete+insert' full_refresh_if=(build_scope_says_full)}}
 -- Exclusion import (seed 004): transaction ids (order, order item, invoice number or general-import transaction) to
 -- take out of revenue.
 with src as (
@@ -6,10 +6,10 @@ with src as (
     from {{source 'raw' 'exclusions'}} as r
     where {{not_deleted 'r' 'exclusions'}}
     {{#is_incremental}}
-    -- Incremental runs validate only the keys today's rows touch (every version of each key), or everything when
-    -- int_build_scope says so. The key is taken from the raw columns, so untouched rows are never cleaned.
-    and ((select full_recompute from {{ref 'int_build_scope'}})
-         or {{clean 'Transaction_ID'}} in (select {{clean 'Transaction_ID'}} from {{source 'raw' 'exclusions'}} where _version > (select previous_version from {{ref 'int_build_scope'}}))
+    -- Incremental runs validate only the keys today's rows touch (every version of each key); when int_build_scope
+    -- says everything may have changed, full_refresh_if rebuilds the table instead. The key is taken from the raw
+    -- columns, so untouched rows are never cleaned.
+    and ({{clean 'Transaction_ID'}} in (select {{clean 'Transaction_ID'}} from {{source 'raw' 'exclusions'}} where _version > (select previous_version from {{ref 'int_build_scope'}}))
          or ({{clean 'Transaction_ID'}} is null and r._version > (select previous_version from {{ref 'int_build_scope'}})))
     {{/is_incremental}}
 ),
@@ -24,7 +24,3 @@ rows_out as (
     from checked
 )
 {{latest_version_status 'rows_out'}}
-{{#is_incremental}}
-union all by name
-select _status_key, true as _revrec_tombstone from {{this}} where (select full_recompute from {{ref 'int_build_scope'}})
-{{/is_incremental}}

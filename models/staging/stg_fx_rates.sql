@@ -1,4 +1,4 @@
-{{config materialized='incremental' unique_key='_status_key' incremental_strategy='delete+insert'}}
+{{config materialized='incremental' unique_key='_status_key' incremental_strategy='delete+insert' full_refresh_if=(build_scope_says_full)}}
 -- Exchange rates as landed (1 From_Currency = Rate To_Currency on Rate_Date), validated; the rate is kept as the
 -- exact fraction rate_num / rate_den (a decimal with s digits after the point is digits / 10^s).
 with src as (
@@ -11,10 +11,10 @@ with src as (
     from {{source 'raw' 'fx_rates'}} as r
     where {{not_deleted 'r' 'fx_rates'}}
     {{#is_incremental}}
-    -- Incremental runs validate only the keys today's rows touch (every version of each key), or everything when
-    -- int_build_scope says so. The key is taken from the raw columns, so untouched rows are never cleaned.
-    and ((select full_recompute from {{ref 'int_build_scope'}})
-         or concat_ws('|', coalesce(upper({{clean 'From_Currency'}}), ''), coalesce(upper({{clean 'To_Currency'}}), ''), coalesce({{clean 'Rate_Date'}}, '')) in (select concat_ws('|', coalesce(upper({{clean 'From_Currency'}}), ''), coalesce(upper({{clean 'To_Currency'}}), ''), coalesce({{clean 'Rate_Date'}}, '')) from {{source 'raw' 'fx_rates'}} where _version > (select previous_version from {{ref 'int_build_scope'}}))
+    -- Incremental runs validate only the keys today's rows touch (every version of each key); when int_build_scope
+    -- says everything may have changed, full_refresh_if rebuilds the table instead. The key is taken from the raw
+    -- columns, so untouched rows are never cleaned.
+    and (concat_ws('|', coalesce(upper({{clean 'From_Currency'}}), ''), coalesce(upper({{clean 'To_Currency'}}), ''), coalesce({{clean 'Rate_Date'}}, '')) in (select concat_ws('|', coalesce(upper({{clean 'From_Currency'}}), ''), coalesce(upper({{clean 'To_Currency'}}), ''), coalesce({{clean 'Rate_Date'}}, '')) from {{source 'raw' 'fx_rates'}} where _version > (select previous_version from {{ref 'int_build_scope'}}))
          or (concat_ws('|', coalesce(upper({{clean 'From_Currency'}}), ''), coalesce(upper({{clean 'To_Currency'}}), ''), coalesce({{clean 'Rate_Date'}}, '')) is null and r._version > (select previous_version from {{ref 'int_build_scope'}})))
     {{/is_incremental}}
 ),
@@ -50,7 +50,3 @@ rows_out as (
     from checked
 )
 {{latest_version_status 'rows_out'}}
-{{#is_incremental}}
-union all by name
-select _status_key, true as _revrec_tombstone from {{this}} where (select full_recompute from {{ref 'int_build_scope'}})
-{{/is_incremental}}

@@ -1,4 +1,4 @@
-{{config materialized='incremental' unique_key='_status_key' incremental_strategy='delete+insert'}}
+{{config materialized='incremental' unique_key='_status_key' incremental_strategy='delete+insert' full_refresh_if=(build_scope_says_full)}}
 -- Stripe-format general import (seed 004) as landed, validated row by row; key Source + Transaction_ID +
 -- Split_Transaction_ID. Whether a row is an override, a split part or an external line is decided in
 -- int_general_import, because that depends on the order items in the books.
@@ -17,10 +17,10 @@ with src as (
     from {{source 'raw' 'general_import'}} as r
     where {{not_deleted 'r' 'general_import'}}
     {{#is_incremental}}
-    -- Incremental runs validate only the keys today's rows touch (every version of each key), or everything when
-    -- int_build_scope says so. The key is taken from the raw columns, so untouched rows are never cleaned.
-    and ((select full_recompute from {{ref 'int_build_scope'}})
-         or concat_ws('|', coalesce({{clean 'Source'}}, ''), coalesce({{clean 'Transaction_ID'}}, ''), coalesce({{clean 'Split_Transaction_ID'}}, '')) in (select concat_ws('|', coalesce({{clean 'Source'}}, ''), coalesce({{clean 'Transaction_ID'}}, ''), coalesce({{clean 'Split_Transaction_ID'}}, '')) from {{source 'raw' 'general_import'}} where _version > (select previous_version from {{ref 'int_build_scope'}}))
+    -- Incremental runs validate only the keys today's rows touch (every version of each key); when int_build_scope
+    -- says everything may have changed, full_refresh_if rebuilds the table instead. The key is taken from the raw
+    -- columns, so untouched rows are never cleaned.
+    and (concat_ws('|', coalesce({{clean 'Source'}}, ''), coalesce({{clean 'Transaction_ID'}}, ''), coalesce({{clean 'Split_Transaction_ID'}}, '')) in (select concat_ws('|', coalesce({{clean 'Source'}}, ''), coalesce({{clean 'Transaction_ID'}}, ''), coalesce({{clean 'Split_Transaction_ID'}}, '')) from {{source 'raw' 'general_import'}} where _version > (select previous_version from {{ref 'int_build_scope'}}))
          or (concat_ws('|', coalesce({{clean 'Source'}}, ''), coalesce({{clean 'Transaction_ID'}}, ''), coalesce({{clean 'Split_Transaction_ID'}}, '')) is null and r._version > (select previous_version from {{ref 'int_build_scope'}})))
     {{/is_incremental}}
 ),
@@ -61,7 +61,3 @@ rows_out as (
     from checked
 )
 {{latest_version_status 'rows_out'}}
-{{#is_incremental}}
-union all by name
-select _status_key, true as _revrec_tombstone from {{this}} where (select full_recompute from {{ref 'int_build_scope'}})
-{{/is_incremental}}

@@ -1,4 +1,4 @@
-{{config materialized='incremental' unique_key='_status_key' incremental_strategy='delete+insert'}}
+{{config materialized='incremental' unique_key='_status_key' incremental_strategy='delete+insert' full_refresh_if=(build_scope_says_full)}}
 -- Billing documents (INV, IVC, CM, CMC) as landed, validated row by row; key Invoice_Number + Sales_Order_Item_Id.
 with src as (
     select
@@ -18,10 +18,10 @@ with src as (
     from {{source 'raw' 'invoices'}} as r
     where {{not_deleted 'r' 'invoices'}}
     {{#is_incremental}}
-    -- Incremental runs validate only the keys today's rows touch (every version of each key), or everything when
-    -- int_build_scope says so. The key is taken from the raw columns, so untouched rows are never cleaned.
-    and ((select full_recompute from {{ref 'int_build_scope'}})
-         or coalesce({{clean 'Invoice_Number'}}, '') || '|' || coalesce({{clean 'Sales_Order_Item_Id'}}, '') in (select coalesce({{clean 'Invoice_Number'}}, '') || '|' || coalesce({{clean 'Sales_Order_Item_Id'}}, '') from {{source 'raw' 'invoices'}} where _version > (select previous_version from {{ref 'int_build_scope'}}))
+    -- Incremental runs validate only the keys today's rows touch (every version of each key); when int_build_scope
+    -- says everything may have changed, full_refresh_if rebuilds the table instead. The key is taken from the raw
+    -- columns, so untouched rows are never cleaned.
+    and (coalesce({{clean 'Invoice_Number'}}, '') || '|' || coalesce({{clean 'Sales_Order_Item_Id'}}, '') in (select coalesce({{clean 'Invoice_Number'}}, '') || '|' || coalesce({{clean 'Sales_Order_Item_Id'}}, '') from {{source 'raw' 'invoices'}} where _version > (select previous_version from {{ref 'int_build_scope'}}))
          or (coalesce({{clean 'Invoice_Number'}}, '') || '|' || coalesce({{clean 'Sales_Order_Item_Id'}}, '') is null and r._version > (select previous_version from {{ref 'int_build_scope'}})))
     {{/is_incremental}}
 ),
@@ -66,7 +66,3 @@ rows_out as (
     from checked
 )
 {{latest_version_status 'rows_out'}}
-{{#is_incremental}}
-union all by name
-select _status_key, true as _revrec_tombstone from {{this}} where (select full_recompute from {{ref 'int_build_scope'}})
-{{/is_incremental}}

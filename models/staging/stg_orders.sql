@@ -1,4 +1,4 @@
-{{config materialized='incremental' unique_key='_status_key' incremental_strategy='delete+insert'}}
+{{config materialized='incremental' unique_key='_status_key' incremental_strategy='delete+insert' full_refresh_if=(build_scope_says_full)}}
 -- Sales order items as landed, validated row by row (inputs.md). Every raw row appears once, with its status:
 -- current (newest valid version of its Sales_Order_Item_Id), superseded, or error (goes to the stage area).
 with src as (
@@ -20,10 +20,10 @@ with src as (
     from {{source 'raw' 'orders'}} as r
     where {{not_deleted 'r' 'orders'}}
     {{#is_incremental}}
-    -- Incremental runs validate only the keys today's rows touch (every version of each key), or everything when
-    -- int_build_scope says so. The key is taken from the raw columns, so untouched rows are never cleaned.
-    and ((select full_recompute from {{ref 'int_build_scope'}})
-         or {{clean 'Sales_Order_Item_Id'}} in (select {{clean 'Sales_Order_Item_Id'}} from {{source 'raw' 'orders'}} where _version > (select previous_version from {{ref 'int_build_scope'}}))
+    -- Incremental runs validate only the keys today's rows touch (every version of each key); when int_build_scope
+    -- says everything may have changed, full_refresh_if rebuilds the table instead. The key is taken from the raw
+    -- columns, so untouched rows are never cleaned.
+    and ({{clean 'Sales_Order_Item_Id'}} in (select {{clean 'Sales_Order_Item_Id'}} from {{source 'raw' 'orders'}} where _version > (select previous_version from {{ref 'int_build_scope'}}))
          or ({{clean 'Sales_Order_Item_Id'}} is null and r._version > (select previous_version from {{ref 'int_build_scope'}})))
     {{/is_incremental}}
 ),
@@ -86,7 +86,3 @@ rows_out as (
     from typed
 )
 {{latest_version_status 'rows_out'}}
-{{#is_incremental}}
-union all by name
-select _status_key, true as _revrec_tombstone from {{this}} where (select full_recompute from {{ref 'int_build_scope'}})
-{{/is_incremental}}

@@ -121,6 +121,7 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
       ...node,
       compiledSql: resolve(node.compiledSql),
       ...(node.incrementalSql ? { incrementalSql: resolve(node.incrementalSql) } : {}),
+      ...(node.config.fullRefreshIf ? { config: { ...node.config, fullRefreshIf: resolve(node.config.fullRefreshIf) } } : {}),
     };
     modelNodes.set(node.name, resolved);
     nodes[id] = resolved;

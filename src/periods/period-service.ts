@@ -5,13 +5,14 @@ import { exportClosedPeriod } from '../export/close-period-export.js';
 import { readExportConfig } from '../export/export-config.js';
 import '../export/export-tables.js';
 import type { Reporter } from '../reporter/reporter.js';
-import { runBuild } from '../run/invocation.js';
+import { compileRequest, runBuild } from '../run/invocation.js';
 import type { RunResult } from '../run/run-types.js';
 import { succeeded } from '../run/run-types.js';
 import { loadProject } from '../project/load-project.js';
 import type { Project } from '../project/types.js';
 import { ensureStateTables } from '../warehouse/state-tables.js';
 import { Warehouse } from '../warehouse/warehouse.js';
+import { buildIsCurrent } from './build-freshness.js';
 import { runCloseChecks } from './close-checks.js';
 import type { CloseCheck } from './close-checks.js';
 import { freezePeriod, reopenPeriod } from './freeze-period.js';
@@ -54,6 +55,8 @@ export interface CloseOutcome {
   readonly forced: boolean;
   readonly linesFrozen: number;
   readonly checks: readonly CloseCheck[];
+  /** Whether the checks needed a build (false: the warehouse was current, only the data tests ran). */
+  readonly builtForChecks: boolean;
   readonly export?: CloseExportResult;
 }
 
@@ -83,10 +86,10 @@ export async function periodStatus(request: PeriodRequest): Promise<PeriodState>
   return withWarehouse(request, 'revrec period status', (wh, first) => readPeriodState(wh, first));
 }
 
-/** Builds the current period (models and data tests). */
-async function build(request: PeriodRequest, wh: Warehouse, clock: () => Date): Promise<RunResult | undefined> {
+/** Builds the current period (models and data tests), or with `testsOnly` runs the data tests alone. */
+async function build(request: PeriodRequest, wh: Warehouse, clock: () => Date, testsOnly = false): Promise<RunResult | undefined> {
   const outcome = await runBuild({
-    command: 'build',
+    command: testsOnly ? 'test' : 'build',
     projectDir: request.projectDir,
     ...(request.vars ? { vars: request.vars } : {}),
     ...(request.env ? { env: request.env } : {}),
@@ -98,6 +101,17 @@ async function build(request: PeriodRequest, wh: Warehouse, clock: () => Date): 
 }
 
 /**
+ * The build the close checks look at: when the warehouse already holds a complete build of what is landed now (the
+ * pipeline built it a moment ago), only the data tests run again; otherwise a full build.
+ */
+async function buildForChecks(request: PeriodRequest, wh: Warehouse, clock: () => Date, currentPeriod: number): Promise<{ result: RunResult | undefined; rebuilt: boolean }> {
+  const { graph } = await compileRequest({ projectDir: request.projectDir, ...(request.vars ? { vars: request.vars } : {}), ...(request.env ? { env: request.env } : {}) });
+  const current = await buildIsCurrent(wh, graph, currentPeriod);
+  if (current) request.reporter.log('info', `the warehouse holds a complete build of everything landed (period ${currentPeriod}): running the data tests only`, { rebuilt: false });
+  return { result: await build(request, wh, clock, current), rebuilt: !current };
+}
+
+/**
  * `revrec period check`: builds the current period and runs the close checks (seed 002's reconciliations, the data
  * tests, FX-pending records; see `close-checks.ts`) without closing anything.
  */
@@ -105,7 +119,7 @@ export async function checkPeriod(request: PeriodRequest): Promise<CheckOutcome>
   const clock = request.clock ?? systemClock;
   return withWarehouse(request, 'revrec period check', async (wh, first) => {
     const state = await readPeriodState(wh, first);
-    const result = await build(request, wh, clock);
+    const { result } = await buildForChecks(request, wh, clock, state.currentPeriod);
     return { period: state.currentPeriod, checks: await runCloseChecks(wh, result) };
   });
 }
@@ -129,9 +143,10 @@ export async function closePeriod(request: CloseRequest): Promise<CloseOutcome> 
     }
     // Read the export settings first: a configuration mistake should stop the close before anything is frozen.
     const exportConfig = readExportConfig(project.settings.sections, project.root).closePeriod;
-    const checks = await runCloseChecks(wh, await build(request, wh, clock));
+    const { result, rebuilt: builtForChecks } = await buildForChecks(request, wh, clock, period);
+    const checks = await runCloseChecks(wh, result);
     const reasons = checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.summary}`);
-    if (reasons.length > 0 && !request.force) return { closed: false, period, reasons, forced: false, linesFrozen: 0, checks };
+    if (reasons.length > 0 && !request.force) return { closed: false, period, reasons, forced: false, linesFrozen: 0, checks, builtForChecks };
     const { linesFrozen } = await freezePeriod(wh, state, {
       period,
       closedAt: clock(),
@@ -140,7 +155,7 @@ export async function closePeriod(request: CloseRequest): Promise<CloseOutcome> 
       invocationId: randomUUID(),
     });
     const rebuilt = await build(request, wh, clock);
-    const outcome = { closed: true, period, reasons, forced: reasons.length > 0, linesFrozen, checks };
+    const outcome = { closed: true, period, reasons, forced: reasons.length > 0, linesFrozen, checks, builtForChecks };
     if (request.export === false || !exportConfig.enabled) return { ...outcome, export: { status: 'not_configured', files: 0 } };
     if (rebuilt && !succeeded(rebuilt)) {
       const error = new ExecutionError(`period ${period} is closed, but building the next period failed, so it was not exported`, {

@@ -13,6 +13,7 @@ export const modelConfigSchema = z
     tags: zStringList.optional(),
     enabled: zBooleanish.optional(),
     full_refresh: zBooleanish.optional(),
+    full_refresh_if: z.string().min(1).optional(),
     pre_hook: zStringList.optional(),
     post_hook: zStringList.optional(),
     'pre-hook': zStringList.optional(),
@@ -80,6 +81,7 @@ export function resolveConfig(raw: RawModelConfig, defaultSchema: string): Model
     tags: raw.tags ?? [],
     enabled: raw.enabled ?? true,
     ...(raw.full_refresh !== undefined ? { fullRefresh: raw.full_refresh } : {}),
+    ...(raw.full_refresh_if !== undefined ? { fullRefreshIf: raw.full_refresh_if } : {}),
     preHook: [...(raw.pre_hook ?? []), ...(raw['pre-hook'] ?? [])],
     postHook: [...(raw.post_hook ?? []), ...(raw['post-hook'] ?? [])],
   };

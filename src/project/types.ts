@@ -39,6 +39,12 @@ export interface ModelConfig {
   readonly enabled: boolean;
   /** Incremental models only: false makes `--full-refresh` leave this model alone (dbt's `full_refresh: false`). */
   readonly fullRefresh?: boolean;
+  /**
+   * Incremental models only: a query returning one boolean, asked before each incremental build; true rebuilds the
+   * table in full (as `--full-refresh` would) instead of running the incremental SQL. For models whose incremental
+   * branch would otherwise replace every row anyway (delete + insert of all keys costs more than a rebuild).
+   */
+  readonly fullRefreshIf?: string;
   readonly preHook: readonly string[];
   readonly postHook: readonly string[];
 }

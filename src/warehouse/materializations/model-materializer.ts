@@ -61,9 +61,10 @@ async function materialize(wh: Warehouse, node: ModelNode, options: MaterializeO
 async function materializeIncremental(wh: Warehouse, node: ModelNode, options: MaterializeOptions): Promise<MaterializeResult> {
   const existing = await wh.relationExists(node.schema, node.identifier);
   const refresh = options.fullRefresh && node.config.fullRefresh !== false;
-  if (existing !== 'table' || refresh) {
+  const asked = existing === 'table' && !refresh && (await fullRefreshAsked(wh, node));
+  if (existing !== 'table' || refresh || asked) {
     const rows = await buildAndSwap(wh, node.schema, node.identifier, node.compiledSql, node);
-    return { rowsAffected: rows, message: `${refresh ? 'FULL REFRESH' : 'CREATE TABLE'} (${rows} rows)` };
+    return { rowsAffected: rows, message: `${refresh ? 'FULL REFRESH' : asked ? 'FULL REFRESH (full_refresh_if)' : 'CREATE TABLE'} (${rows} rows)` };
   }
   const staged = relationName(node.schema, `${node.identifier}__revrec_new`);
   await wh.run(`DROP TABLE IF EXISTS ${staged}`);
@@ -107,6 +108,27 @@ async function materializeIncremental(wh: Warehouse, node: ModelNode, options: M
   } finally {
     await wh.run(`DROP TABLE IF EXISTS ${staged}`);
   }
+}
+
+/** The answer of the model's `full_refresh_if` query (false without one); anything but one true/false is an error. */
+async function fullRefreshAsked(wh: Warehouse, node: ModelNode): Promise<boolean> {
+  if (!node.config.fullRefreshIf) return false;
+  let answer: unknown;
+  try {
+    answer = await wh.scalar(`SELECT (\n${node.config.fullRefreshIf}\n)`);
+  } catch (error) {
+    throw new ExecutionError(`full_refresh_if of ${node.relation} failed: ${(error as Error).message}`, {
+      location: { node: node.id, file: node.path },
+      hint: 'full_refresh_if takes a query returning one boolean, e.g. (build_scope_says_full)',
+    });
+  }
+  if (typeof answer !== 'boolean') {
+    throw new ExecutionError(`full_refresh_if of ${node.relation} returned ${JSON.stringify(answer)}, not true or false`, {
+      location: { node: node.id, file: node.path },
+      hint: 'full_refresh_if takes a query returning one boolean, e.g. (build_scope_says_full)',
+    });
+  }
+  return answer;
 }
 
 /** Returns the target's column names once the new rows are known to have the same set (in any order). */

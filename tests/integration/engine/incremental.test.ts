@@ -142,6 +142,36 @@ describe('incremental models', () => {
     expect(await fx.rows('select count(*)::int as n from m.keep')).toEqual([{ n: 1 }]);
   });
 
+  it('full_refresh_if: a query (with refs) asked before each incremental run; true rebuilds the table, false runs the incremental SQL', async () => {
+    fx = await openEngineFixture({
+      ...SOURCES,
+      'models/m/rebuild_flag.sql': "{{config materialized='table'}}select count(*) > 2 as rebuild from {{source 'raw' 'events'}}",
+      'models/m/inc.sql': model(`unique_key='id' full_refresh_if=(concat "select rebuild from " (ref "rebuild_flag"))`, 'where day >= 2'),
+    });
+    await setEvents(fx, [[1, 1, '1.00'], [2, 1, '2.00']]);
+    expect((await fx.build({ command: 'run' })).byName.inc).toMatchObject({ status: 'success', message: 'CREATE TABLE (2 rows)' });
+    // Two rows: the flag is false, so only day >= 2 is merged (row 1's new amount stays unseen).
+    await setEvents(fx, [[1, 1, '1.50'], [2, 2, '2.50']]);
+    expect((await fx.build({ command: 'run' })).byName.inc).toMatchObject({ status: 'success', message: 'MERGE 1 rows' });
+    expect(await contents(fx)).toEqual([
+      { id: 1, day: 1, amount: '1.00' },
+      { id: 2, day: 2, amount: '2.50' },
+    ]);
+    // Three rows: the flag is true, so the table is rebuilt from the full SQL, row 1 included.
+    await setEvents(fx, [[1, 1, '1.50'], [2, 2, '2.50'], [3, 1, '3.00']]);
+    expect((await fx.build({ command: 'run' })).byName.inc).toMatchObject({ status: 'success', message: 'FULL REFRESH (full_refresh_if) (3 rows)' });
+    expect(await contents(fx)).toEqual([
+      { id: 1, day: 1, amount: '1.50' },
+      { id: 2, day: 2, amount: '2.50' },
+      { id: 3, day: 1, amount: '3.00' },
+    ]);
+    // A query that does not answer true or false is an error naming the model.
+    await fx.project.write({ 'models/m/rebuild_flag.sql': "{{config materialized='table'}}select 'yes' as rebuild" });
+    const failed = await fx.build({ command: 'run' });
+    expect(failed.byName.inc).toMatchObject({ status: 'error' });
+    expect(failed.byName.inc!.message).toMatch(/full_refresh_if of "m"\."inc" returned "yes", not true or false/);
+  });
+
   it('the error classes carry the node and file', async () => {
     fx = await openEngineFixture({ ...SOURCES, 'models/m/inc.sql': model("unique_key='id'", '') });
     await setEvents(fx, [[1, 1, '1.00']]);

@@ -58,12 +58,17 @@ describe('period checks before a close (seed 002 reconciliations)', () => {
     });
     const refused = await p.close();
     expect(refused.closed).toBe(false);
+    // New data since the last build: the close built before its checks.
+    expect(refused.builtForChecks).toBe(true);
     expect(refused.reasons).toEqual([expect.stringMatching(/^fx_pending: 1 record\(s\) are FX-pending/)]);
     expect(await p.outboxFiles()).toEqual([]);
     expect(Number(await p.wh.scalar('SELECT count(*) FROM meta.period_closes'))).toBe(0);
 
     const forced = await p.close({ force: true });
     expect(forced).toMatchObject({ closed: true, forced: true, period: 202401 });
+    // Nothing landed since the refused close's build: only the data tests ran, and the checks still saw the pending record.
+    expect(forced.builtForChecks).toBe(false);
+    expect(p.reporter.logs.some((l) => /running the data tests only/.test(l.message))).toBe(true);
     expect(forced.export?.status).toBe('delivered');
     const [close] = await p.wh.rows<{ forced: boolean; force_reasons: string; closed_at: string }>('SELECT forced, force_reasons, CAST(closed_at AS VARCHAR) AS closed_at FROM meta.period_closes');
     expect(close).toEqual({ forced: true, force_reasons: expect.stringMatching(/^fx_pending: /), closed_at: '2024-02-01 09:00:00' });

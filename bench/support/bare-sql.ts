@@ -1,0 +1,165 @@
+import { copyFile, mkdir } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { CompiledGraph } from '../../src/compile/graph-types.js';
+import { quoteIdent, quoteLiteral, relationName } from '../../src/compile/node-ids.js';
+import { exportSelect } from '../../src/export/export-select.js';
+import type { ExportFormat } from '../../src/export/export-select.js';
+import { EXPORT_TYPES } from '../../src/export/export-types.js';
+import type { WarehouseSettings } from '../../src/project/types.js';
+import { registerUdfs } from '../../src/udf/index.js';
+
+/**
+ * The pipeline's work as bare DuckDB SQL through `@duckdb/node-api`, the baseline `bench/e2e.ts` divides by: no
+ * lineage, manifest, lock, run history, temp-table swap, comments, data tests, hashing or bookkeeping, only the
+ * statements that produce the same tables and files.
+ */
+export interface BareDb {
+  readonly path: string;
+  readonly instance: DuckDBInstance;
+  readonly connection: DuckDBConnection;
+  close(): void;
+}
+
+/** A DuckDB file opened with the warehouse's settings (threads, memory_limit, temp_directory), as `Warehouse.open`. */
+export async function openBare(path: string, settings: WarehouseSettings, tempDirectory: string): Promise<BareDb> {
+  const config: Record<string, string> = { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false', temp_directory: tempDirectory };
+  if (settings.threads) config.threads = String(settings.threads);
+  if (settings.memoryLimit) config.memory_limit = settings.memoryLimit;
+  const instance = await DuckDBInstance.create(path, config);
+  const connection = await instance.connect();
+  return {
+    path,
+    instance,
+    connection,
+    close: () => {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+/** Rows a statement reported (`Count` of CREATE TABLE AS / COPY), else rows changed. */
+async function run(connection: DuckDBConnection, sql: string): Promise<number> {
+  const reader = await connection.runAndReadAll(sql);
+  const names = reader.columnNames();
+  if (names.length === 1 && names[0] === 'Count' && reader.currentRowCount === 1) return Number(reader.getRowsJson()[0]![0]);
+  return Number(reader.rowsChanged);
+}
+
+/** Bare extract: one `CREATE TABLE AS SELECT * FROM read_csv(file, all_varchar = true)` per file; rows and ms per file. */
+export async function bareExtract(db: BareDb, files: readonly string[]): Promise<{ rows: number; ms: Record<string, number> }> {
+  let rows = 0;
+  const ms: Record<string, number> = {};
+  for (const [i, file] of files.entries()) {
+    const t0 = performance.now();
+    rows += await run(db.connection, `CREATE TABLE ${quoteIdent(`landed_${i}`)} AS SELECT * FROM read_csv(${quoteLiteral(file)}, all_varchar = true)`);
+    ms[basename(file)] = Math.round(performance.now() - t0);
+  }
+  return { rows, ms };
+}
+
+/**
+ * The meta tables the models read whose rows a build or a close writes: copied empty, as they were before the first
+ * build (the bare build is always a full build, so the build watermark stays empty).
+ */
+const STATE_WRITTEN_BY_RUNS = new Set(['period_closes', 'frozen_line_periods', 'frozen_line_state', 'frozen_orders', 'frozen_invoices', 'build_state']);
+
+/**
+ * Setup, not timed: copies the landed data (`raw.*`, the loaded seeds, `meta.*` as it was before the close) out of
+ * the engine's warehouse, creates the model schemas and registers the UDFs, so the bare build starts where the
+ * engine's build started.
+ */
+export async function prepareBareWarehouse(db: BareDb, warehousePath: string, graph: CompiledGraph): Promise<void> {
+  const c = db.connection;
+  await c.run(`ATTACH ${quoteLiteral(warehousePath)} AS w (READ_ONLY)`);
+  try {
+    const reader = await c.runAndReadAll(
+      "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = 'w' AND schema_name IN ('raw', 'meta', 'seeds') ORDER BY ALL",
+    );
+    for (const [schema, table] of reader.getRowsJson() as [string, string][]) {
+      await c.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+      const empty = schema === 'meta' && STATE_WRITTEN_BY_RUNS.has(table);
+      await c.run(`CREATE TABLE ${relationName(schema, table)} AS SELECT * FROM w.${relationName(schema, table)}${empty ? ' WHERE false' : ''}`);
+    }
+  } finally {
+    await c.run('DETACH w');
+  }
+  for (const node of Object.values(graph.nodes)) if (node.kind === 'model') await c.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(node.schema)}`);
+  await c.run('CHECKPOINT');
+  registerUdfs(c, db.instance);
+}
+
+/**
+ * Bare build: every model's compiled SQL in `graph.order` as `CREATE OR REPLACE TABLE … AS` (tables, incrementals
+ * built in full) or `CREATE OR REPLACE VIEW` (views); ephemerals are inlined already; no tests. Milliseconds per model.
+ */
+export async function bareBuild(db: BareDb, graph: CompiledGraph): Promise<Record<string, number>> {
+  const times: Record<string, number> = {};
+  for (const id of graph.order) {
+    const node = graph.nodes[id]!;
+    if (node.kind !== 'model' || node.config.materialized === 'ephemeral') continue;
+    const kind = node.config.materialized === 'view' ? 'VIEW' : 'TABLE';
+    const t0 = performance.now();
+    await db.connection.run(`CREATE OR REPLACE ${kind} ${node.relation} AS (\n${node.compiledSql}\n)`);
+    times[node.name] = performance.now() - t0;
+  }
+  return times;
+}
+
+/** Bare data tests: every test's compiled query counted, as `revrec test` runs them (a close whose build is current). */
+export async function bareTests(db: BareDb, graph: CompiledGraph): Promise<void> {
+  for (const id of graph.order) {
+    const node = graph.nodes[id]!;
+    if (node.kind === 'test') await db.connection.run(`SELECT count(*) FROM (\n${node.compiledSql}\n)`);
+  }
+}
+
+const COPY_OPTIONS: Record<ExportFormat, string> = {
+  csv: "FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"', ESCAPE '\"'",
+  parquet: 'FORMAT parquet, COMPRESSION zstd',
+};
+
+/**
+ * Bare export: one `COPY (<the export SELECT>) TO …` per type and format, nothing else (as `bench/export.ts`).
+ * `period` given: the close-period files of that period; otherwise what the first continuous export sends (every
+ * record, with Version; journals of closed periods only). Returns the rows written per type (first format).
+ */
+export async function bareExport(db: BareDb, dir: string, formats: readonly ExportFormat[], options: { period?: number; currentPeriod: number }): Promise<Record<string, number>> {
+  await mkdir(dir, { recursive: true });
+  const continuous = options.period === undefined;
+  const rows: Record<string, number> = {};
+  for (const type of EXPORT_TYPES) {
+    const control = continuous
+      ? '(SELECT CAST(NULL AS INTEGER) AS Closed_Period, CAST(now() AS TIMESTAMP) AS Export_Timestamp, CAST(0 AS BIGINT) AS Version)'
+      : `(SELECT CAST(${options.period} AS INTEGER) AS Closed_Period, CAST(now() AS TIMESTAMP) AS Export_Timestamp)`;
+    const source = type.model ? relationName('exports', type.model) : control;
+    const where = !type.model ? undefined : continuous ? (type.closedPeriodsOnly ? `Actg_Period < ${options.currentPeriod}` : undefined) : `Actg_Period = ${options.period}`;
+    for (const [i, format] of formats.entries()) {
+      const select = exportSelect(type.columns, source, where, type.orderBy, { format, amountScale: 2, withVersion: continuous });
+      const n = await run(db.connection, `COPY (${select}) TO ${quoteLiteral(join(dir, `${type.name}.${format}`))} (${COPY_OPTIONS[format]})`);
+      if (i === 0) rows[type.name] = n;
+    }
+  }
+  return rows;
+}
+
+/** Bare publish: CHECKPOINT and a copy of the file. */
+export async function barePublish(db: BareDb, to: string): Promise<void> {
+  await db.connection.run('CHECKPOINT');
+  await copyFile(db.path, resolve(to));
+}
+
+/** Bare freeze: the statements of `src/periods/freeze-period.ts` in one transaction. */
+export async function bareFreeze(db: BareDb, period: number): Promise<void> {
+  const c = db.connection;
+  await c.run('BEGIN TRANSACTION');
+  await c.run(`INSERT INTO meta.period_closes (actg_period, closed_at, forced, force_reasons, invocation_id) VALUES (${period}, now(), false, NULL, 'bare')`);
+  await c.run(`INSERT INTO meta.frozen_line_periods BY NAME SELECT * FROM marts.fct_line_periods WHERE actg_period = ${period}`);
+  await c.run(`DELETE FROM meta.frozen_line_state WHERE line_key IN (SELECT line_key FROM marts.fct_line_periods WHERE actg_period = ${period})`);
+  await c.run(`INSERT INTO meta.frozen_line_state BY NAME SELECT * FROM marts.fct_line_periods WHERE actg_period = ${period}`);
+  await c.run(`INSERT INTO meta.frozen_orders BY NAME SELECT * FROM exports.exp_orders WHERE Actg_Period = ${period}`);
+  await c.run(`INSERT INTO meta.frozen_invoices BY NAME SELECT * FROM exports.exp_invoices WHERE Actg_Period = ${period}`);
+  await c.run('COMMIT');
+}
