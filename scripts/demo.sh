@@ -13,10 +13,18 @@ export REVREC_NOW="${REVREC_NOW:-2024-04-02T06:00:00Z}"
 rm -rf demo
 revrec() { node bin/revrec.js "$@" --log-format text; }
 revrec sample --out "$REVREC_INBOX"
-revrec extract
-revrec build
+# What cron runs every day: extract → seeds, models, data tests → continuous export → publish.
+revrec pipeline --all
+# Month end, three times. --force: the demo company has an order in a currency without a rate (FX-pending), which
+# blocks a close; the forced close records that reason (revrec period status shows it).
 for period in 1 2 3; do revrec period close --force; done
+revrec pipeline --steps build,publish
 revrec period status
+revrec docs generate --out demo/docs
+revrec report waterfall --period 202403 --out demo/waterfall-202403.html
 echo
-echo "Warehouse:  $REVREC_WAREHOUSE   (open it with: duckdb -readonly $REVREC_WAREHOUSE)"
+echo "Exports:    $REVREC_OUTBOX   (closedperiodexport-* for each close, continuousexport-* from the pipeline)"
+echo "Analysts:   duckdb -readonly $REVREC_PUBLISH_PATH   (the published copy; the warehouse is $REVREC_WAREHOUSE)"
+echo "Docs:       demo/docs/index.html   (models, columns, tests, lineage)"
+echo "Waterfall:  demo/waterfall-202403.html   (recognized and scheduled revenue, reconciled)"
 echo "Stage area: node bin/revrec.js stage ls"

@@ -49,12 +49,15 @@ export async function readWaterfallData(wh: Warehouse, period: number): Promise<
   ], current);
   const scheduleCurrentRevenue = toBigInt(scheduled.find((r) => Number(r.period) === current)?.revenue);
 
+  // Balances at P over the lines that have a row at P. A line finished earlier has none: its not-yet-billed amount
+  // and its foreign-currency change both stay out (they are equal once every balance is 0, so the identity holds).
   const [b] = await wh.rows<Row>(
     `SELECT sum(end_unearned_home)::HUGEINT AS end_unearned, sum(end_unbilled_home)::HUGEINT AS end_unbilled,
             sum(end_backlog_home)::HUGEINT AS end_backlog, sum(cum_booked_home)::HUGEINT AS cum_booked,
             sum(cum_billing_home)::HUGEINT AS cum_billing, sum(cum_adjustment_home)::HUGEINT AS cum_adjustment,
             sum(cum_revenue_home)::HUGEINT AS cum_revenue,
-            (SELECT sum(fcc_home)::HUGEINT FROM marts.fct_line_periods WHERE actg_period <= $1) AS cum_fcc
+            (SELECT sum(f.fcc_home)::HUGEINT FROM marts.fct_line_periods AS f
+             WHERE f.actg_period <= $1 AND f.line_key IN (SELECT line_key FROM marts.fct_line_periods WHERE actg_period = $1)) AS cum_fcc
      FROM marts.fct_line_periods WHERE actg_period = $1`,
     [period],
   );

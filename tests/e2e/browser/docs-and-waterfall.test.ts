@@ -134,12 +134,15 @@ describe('waterfall report', () => {
     const current = settings!.current_period;
     const out = join(demo.dir, 'target', 'reports', 'waterfall.html');
     const closedOut = join(demo.dir, 'target', 'reports', 'closed.html');
+    const laterClosedOut = join(demo.dir, 'target', 'reports', 'closed-later.html');
     // Readers do not lock each other out: the three reports and the test's own queries run at once.
     type Bars = { period: number; revenue: string }[];
     type Totals = { recognized: string; scheduled: string; unearned: string; unbilled: string }[];
-    const [, closed, future, [recognized, scheduled, [totals]]] = await Promise.all([
+    const [, closed, laterClosed, future, [recognized, scheduled, [totals]]] = await Promise.all([
       demo.cli(['report', 'waterfall', '--period', String(current), '--out', out]),
       demo.cli(['report', 'waterfall', '--period', '202401', '--out', closedOut]),
+      // The second close: lines finished in the first period have no row then, and must not break the identity.
+      demo.cli(['report', 'waterfall', '--period', '202402', '--out', laterClosedOut]),
       demo.cli(['report', 'waterfall', '--period', '209901'], 2),
       queries(demo.warehouse, [
         'SELECT actg_period AS period, sum(revenue_home) AS revenue FROM marts.fct_line_periods GROUP BY ALL ORDER BY 1',
@@ -153,6 +156,8 @@ describe('waterfall report', () => {
     // A closed period reconciles on its frozen numbers; a future one is refused.
     expect(closed.stdout).toContain('closed.html');
     expect(await readFile(closedOut, 'utf8')).toContain('Every reconciliation ties');
+    expect(laterClosed.stdout).toContain('closed-later.html');
+    expect(await readFile(laterClosedOut, 'utf8')).toContain('Every reconciliation ties');
     expect(future.stderr).toContain('give the current period');
 
     const expectedBars = new Map([...recognized, ...scheduled].map((r) => [Number(r.period), r.revenue]));
