@@ -1,4 +1,5 @@
 import { quoteIdent, relationName } from '../compile/node-ids.js';
+import { ExecutionError } from '../errors.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { continuousStateTable, storageType } from './export-tables.js';
 import type { ExportType, ExportTypeName } from './export-types.js';
@@ -118,6 +119,13 @@ export async function bundleEarlierRecords(wh: Warehouse, type: ExportType, file
 export async function commitChanges(wh: Warehouse, type: ExportType, fileVersion: bigint, exportId: string): Promise<void> {
   const payload = payloadTable(type);
   const state = continuousStateTable(type);
+  const [repeated] = await wh.rows<{ _record_key: string; n: string }>(`SELECT _record_key, count(*) AS n FROM ${payload} GROUP BY ALL HAVING count(*) > 1 LIMIT 1`);
+  if (repeated) {
+    throw new ExecutionError(`the continuous export of ${type.name} has ${repeated.n} rows for record key ${repeated._record_key}`, {
+      location: { node: relationName('exports', type.model!) },
+      hint: `${type.model} must return one row per _record_key; nothing was recorded as sent, so the next run sends again`,
+    });
+  }
   await wh.run(`DELETE FROM ${state} WHERE _record_key IN (SELECT _record_key FROM ${payload})`);
   await wh.run(
     `INSERT INTO ${state} BY NAME

@@ -31,13 +31,18 @@ export function continuousStateTable(type: ExportType): string {
   return `meta.continuous_sent_${type.name}`;
 }
 
+/**
+ * No PRIMARY KEY on `_record_key`: DuckDB's index made the first export's insert twice as slow, its COMMIT hundreds of
+ * times slower and the daily delete + insert seven times slower (measured, 1M rows). One row per key is kept by
+ * `commitChanges`, which checks the payload's keys are unique and replaces them in one transaction.
+ */
 function continuousStateDdl(type: ExportType): string {
   const columns = type.columns.map((c) => `"${c.name}" ${storageType(c.kind)}`);
   return `CREATE TABLE IF NOT EXISTS ${continuousStateTable(type)} (
     ${columns.join(',\n    ')},
     _amount_minor_unit INTEGER,
     Version BIGINT,
-    _record_key VARCHAR PRIMARY KEY,
+    _record_key VARCHAR NOT NULL,
     _content_hash VARCHAR NOT NULL,
     _zeroed BOOLEAN NOT NULL,
     _file_version BIGINT NOT NULL,
