@@ -17,11 +17,16 @@ export async function buildIsCurrent(wh: Warehouse, graph: CompiledGraph, curren
   const scope = Object.values(graph.nodes).find((n) => n.kind === 'model' && n.name === BUILD_SCOPE_MODEL);
   if (!scope || scope.kind !== 'model') return false;
   if (!(await wh.relationExists('intermediate', 'int_settings'))) return false;
-  const [row] = await wh.rows<{ current: boolean }>(
-    `SELECT NOT s.full_recompute AND s.current_version = s.previous_version AND b.current_period = $1 AS current
-     FROM (${scope.compiledSql}) AS s
-     JOIN meta.build_state AS b ON b.id = 1`,
-    [currentPeriod],
-  );
-  return row?.current === true;
+  try {
+    const [row] = await wh.rows<{ current: boolean }>(
+      `SELECT NOT s.full_recompute AND s.current_version = s.previous_version AND b.current_period = $1 AS current
+       FROM (${scope.compiledSql}) AS s
+       JOIN meta.build_state AS b ON b.id = 1`,
+      [currentPeriod],
+    );
+    return row?.current === true;
+  } catch {
+    // A relation the model reads is missing (nothing landed yet, an older warehouse): the build will say why.
+    return false;
+  }
 }
