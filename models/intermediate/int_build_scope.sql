@@ -2,7 +2,8 @@
 -- rows with a Version above previous_version), unless full_recompute says everything may have changed: the first
 -- build, a period close or reopen (the current period moved), a changed project (models, macros, seeds, vars: the
 -- state hash), a stage deletion, a full reload (rows of a file were replaced), or landed reference data (products,
--- currencies, GL accounts).
+-- currencies, GL accounts). full_restage is the same without the period: staging validates raw rows whatever the
+-- period, so a close or reopen leaves it incremental (macro restage_all).
 with settings as (select current_period from {{ref 'int_settings'}}),
 previous as (select * from {{source 'meta' 'build_state'}} where id = 1),
 versions as (
@@ -12,22 +13,27 @@ versions as (
         (select coalesce(max(_version), 0) from {{source 'raw' this}}){{#unless @last}},{{/unless}}
         {{/each}}
     ) as current_version
+),
+scope as (
+    select
+        v.current_version,
+        coalesce(p.built_version, -1) as previous_version,
+        s.current_period,
+        '{{var "revrec_state_hash"}}' as state_hash,
+        (select count(*) from {{source 'meta' 'stage_deletions'}}) as stage_deletions,
+        p.current_period as previous_period,
+        p.built_version is null
+            or p.state_hash <> '{{var "revrec_state_hash"}}'
+            or p.stage_deletions <> (select count(*) from {{source 'meta' 'stage_deletions'}})
+            or exists (select 1 from {{source 'meta' 'load_manifest'}} as m where m.mode = 'full_reload' and m.version > p.built_version)
+            {{#each (list "products" "currencies" "gl_accounts")}}
+            or exists (select 1 from {{source 'raw' this}} as r where r._version > p.built_version)
+            {{/each}}
+            as full_restage
+    from versions as v
+    cross join settings as s
+    left join previous as p on true
 )
-select
-    v.current_version,
-    coalesce(p.built_version, -1) as previous_version,
-    s.current_period,
-    '{{var "revrec_state_hash"}}' as state_hash,
-    (select count(*) from {{source 'meta' 'stage_deletions'}}) as stage_deletions,
-    p.built_version is null
-        or p.current_period <> s.current_period
-        or p.state_hash <> '{{var "revrec_state_hash"}}'
-        or p.stage_deletions <> (select count(*) from {{source 'meta' 'stage_deletions'}})
-        or exists (select 1 from {{source 'meta' 'load_manifest'}} as m where m.mode = 'full_reload' and m.version > p.built_version)
-        {{#each (list "products" "currencies" "gl_accounts")}}
-        or exists (select 1 from {{source 'raw' this}} as r where r._version > p.built_version)
-        {{/each}}
-        as full_recompute
-from versions as v
-cross join settings as s
-left join previous as p on true
+select * exclude (previous_period),
+    full_restage or previous_period is distinct from current_period as full_recompute
+from scope

@@ -1,4 +1,4 @@
-{{config materialized='incremental' unique_key='_status_key' incremental_strategy='delete+insert' full_refresh_if=(build_scope_says_full)}}
+{{config materialized='incremental' unique_key='_status_key' incremental_strategy='delete+insert' full_refresh_if=(restage_all)}}
 -- Sales order items as landed, validated row by row (inputs.md). Every raw row appears once, with its status:
 -- current (newest valid version of its Sales_Order_Item_Id), superseded, or error (goes to the stage area).
 with src as (

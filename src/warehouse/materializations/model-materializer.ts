@@ -119,13 +119,13 @@ async function fullRefreshAsked(wh: Warehouse, node: ModelNode): Promise<boolean
   } catch (error) {
     throw new ExecutionError(`full_refresh_if of ${node.relation} failed: ${(error as Error).message}`, {
       location: { node: node.id, file: node.path },
-      hint: 'full_refresh_if takes a query returning one boolean, e.g. (build_scope_says_full)',
+      hint: 'full_refresh_if takes a query returning one boolean, e.g. (restage_all)',
     });
   }
   if (typeof answer !== 'boolean') {
     throw new ExecutionError(`full_refresh_if of ${node.relation} returned ${JSON.stringify(answer)}, not true or false`, {
       location: { node: node.id, file: node.path },
-      hint: 'full_refresh_if takes a query returning one boolean, e.g. (build_scope_says_full)',
+      hint: 'full_refresh_if takes a query returning one boolean, e.g. (restage_all)',
     });
   }
   return answer;
