@@ -1,19 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { buildIsCurrent } from '../../../src/periods/build-freshness.js';
 import { compileRequest } from '../../../src/run/invocation.js';
-import { ExportProject } from './export-test-kit.js';
+import { useFixtureProject } from './export-test-kit.js';
+import type { ExportProject } from './export-test-kit.js';
 
 const ORDER =
   'Sales_Order_Id,Sales_Order_Item_Id,Customer_Id,Product_Id,Order_Date,Quantity,List_Price,Sale_Price,SSP,Currency,Service_Start_Date,Service_End_Date,Reference_Invoice_Number\nSO-9,SO-9-01,C-900,P-100,2024-01-20,1,285.00,285.00,,USD,2024-01-20,2025-01-19,\n';
 
 describe('build freshness (a close after a build runs only the data tests)', () => {
+  const project = useFixtureProject();
   let p: ExportProject;
-  beforeAll(async () => {
-    p = await ExportProject.create();
-    await p.landFixture();
-  });
-  afterAll(async () => {
-    await p?.cleanup();
+  beforeEach(() => {
+    p = project();
   });
 
   it('is current only after a complete build of everything landed, for the period it built', async () => {

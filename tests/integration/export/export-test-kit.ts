@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { parse, stringify } from 'yaml';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import '../../../src/cli/register-layers.js';
 import '../../../src/export/export-tables.js';
 import { exportContinuous } from '../../../src/export/continuous-export.js';
@@ -239,4 +239,24 @@ export async function verifyManifest(folder: string, manifestName: string): Prom
     columns.forEach((c, i) => expect(numeric(String(totals[i])), `${entry.name} control total ${c}`).toBe(numeric(entry.control_totals[c]!)));
   }
   return manifest;
+}
+
+/**
+ * One ExportProject for a describe block, with the hand-made fixture landed (and built, with `build`), removed after
+ * it: call inside `describe`, read the project through the returned function inside tests.
+ */
+export function useFixtureProject(options: { build?: boolean } = {}): () => ExportProject {
+  let project: ExportProject | undefined;
+  beforeAll(async () => {
+    project = await ExportProject.create();
+    await project.landFixture();
+    if (options.build) await project.build();
+  });
+  afterAll(async () => {
+    await project?.cleanup();
+  });
+  return () => {
+    if (!project) throw new Error('useFixtureProject: the project is only there inside tests');
+    return project;
+  };
 }

@@ -1,16 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { runCloseChecks } from '../../../src/periods/close-checks.js';
 import { checkPeriod } from '../../../src/periods/period-service.js';
-import { ExportProject } from './export-test-kit.js';
+import { useFixtureProject } from './export-test-kit.js';
+import type { ExportProject } from './export-test-kit.js';
 
 describe('period checks before a close (seed 002 reconciliations)', () => {
+  const project = useFixtureProject();
   let p: ExportProject;
-  beforeAll(async () => {
-    p = await ExportProject.create();
-    await p.landFixture();
-  });
-  afterAll(async () => {
-    await p?.cleanup();
+  beforeEach(() => {
+    p = project();
   });
 
   it('revrec period check: the fixture reconciles (waterfall, deferred and unbilled schedules, journals, data tests)', async () => {

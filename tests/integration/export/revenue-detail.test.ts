@@ -2,10 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import yauzl from 'yauzl';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { revenueDetailQuery } from '../../../src/export/revenue-detail/revenue-detail-query.js';
 import { writeRevenueDetail } from '../../../src/export/revenue-detail/revenue-detail-report.js';
-import { expectGolden, ExportProject, readCsv } from './export-test-kit.js';
+import { expectGolden, readCsv, useFixtureProject } from './export-test-kit.js';
+import type { ExportProject } from './export-test-kit.js';
 
 /** The raw `<v>` text of every numeric cell of sheet 1, by address (what Excel stores, before any double). */
 async function rawNumericCells(path: string): Promise<Map<string, string>> {
@@ -57,14 +58,10 @@ function expectedRounding(txnMinor: bigint, homeMinor: bigint, num: bigint, den:
 }
 
 describe('revenue detail report (seed 003)', () => {
+  const project = useFixtureProject({ build: true });
   let p: ExportProject;
-  beforeAll(async () => {
-    p = await ExportProject.create();
-    await p.landFixture();
-    await p.build();
-  });
-  afterAll(async () => {
-    await p?.cleanup();
+  beforeEach(() => {
+    p = project();
   });
 
   it('writes one row per contract line as CSV with DuckDB, matching the golden file', async () => {
