@@ -1,5 +1,6 @@
-import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { linkSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { WarehouseLockedError } from '../errors.js';
 
 export interface LockHolder {
@@ -11,7 +12,7 @@ export interface LockHolder {
 
 /**
  * One writer at a time. DuckDB itself refuses a second process, but with a lock stack trace and only once the file
- * is opened; this lock file (`<warehouse>.lock`, created with O_EXCL) lets a second `revrec` exit at once with a
+ * is opened; this lock file (`<warehouse>.lock`, created whole or not at all) lets a second `revrec` exit at once with a
  * message naming the holder. A lock left by a process that no longer exists on this host (a SIGKILLed run) is stale
  * and taken over, so a crashed run never blocks the next one.
  */
@@ -35,14 +36,10 @@ export class WarehouseLock {
       return held.lock;
     }
     const holder: LockHolder = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), command };
+    removeDeadDrafts(path);
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        const fd = openSync(path, 'wx');
-        try {
-          writeSync(fd, `${JSON.stringify(holder)}\n`);
-        } finally {
-          closeSync(fd);
-        }
+        createWithContent(path, `${JSON.stringify(holder)}\n`);
         const lock = new WarehouseLock(path, holder);
         heldInProcess.set(path, { lock, refs: 1 });
         return lock;
@@ -81,6 +78,42 @@ export class WarehouseLock {
 }
 
 const heldInProcess = new Map<string, { lock: WarehouseLock; refs: number }>();
+
+/**
+ * Creates `path` holding `text`, or fails with EEXIST, atomically: the text is written to a draft first and
+ * hard-linked into place, so the lock file never exists empty (a run killed between creating and writing it would
+ * otherwise leave an unreadable lock that blocks the next run until it is old enough to be taken over).
+ */
+function createWithContent(path: string, text: string): void {
+  const draft = `${path}.${process.pid}.draft`;
+  writeFileSync(draft, text);
+  try {
+    linkSync(draft, path);
+  } finally {
+    unlinkSync(draft);
+  }
+}
+
+/** Drafts of processes that no longer exist (killed between writing a draft and removing it). */
+function removeDeadDrafts(path: string): void {
+  const prefix = `${basename(path)}.`;
+  let names: string[] = [];
+  try {
+    names = readdirSync(dirname(path));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = name.startsWith(prefix) && name.endsWith('.draft') ? Number(name.slice(prefix.length, -'.draft'.length)) : NaN;
+    if (Number.isInteger(pid) && pid !== process.pid && !isAlive({ pid, host: hostname(), startedAt: '', command: '' })) {
+      try {
+        unlinkSync(join(dirname(path), name));
+      } catch {
+        /* removed by another process */
+      }
+    }
+  }
+}
 
 export function readHolder(path: string): LockHolder | undefined {
   try {
