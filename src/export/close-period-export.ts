@@ -69,7 +69,6 @@ export async function exportClosedPeriod(wh: Warehouse, request: CloseExportRequ
       let manifest: WrittenFile;
       try {
         const amountScale = await amountScaleOf(wh);
-        const pending: Promise<WrittenFile>[] = [];
         for (const type of EXPORT_TYPES) {
           const written = await writeTypeFiles(wh, {
             type,
@@ -80,10 +79,9 @@ export async function exportClosedPeriod(wh: Warehouse, request: CloseExportRequ
             withVersion: false,
             amountScale,
           });
-          for (const file of written.files) queue.enqueue(file);
-          pending.push(...written.files);
+          queue.enqueueData(written.files);
         }
-        files = await Promise.all(pending);
+        files = await queue.dataFiles();
         manifest = await writeManifest(join(dir, manifestName), {
           job: 'close_period',
           period,

@@ -80,7 +80,6 @@ export async function exportContinuous(wh: Warehouse, request: ContinuousExportR
       let manifest: WrittenFile;
       try {
         const amountScale = await amountScaleOf(wh);
-        const pending: Promise<WrittenFile>[] = [];
         const write = async (type: ExportType, source: string, version: bigint) => {
           const written = await writeTypeFiles(wh, {
             type,
@@ -91,8 +90,7 @@ export async function exportContinuous(wh: Warehouse, request: ContinuousExportR
             withVersion: true,
             amountScale,
           });
-          for (const file of written.files) queue.enqueue(file);
-          pending.push(...written.files);
+          queue.enqueueData(written.files);
         };
         for (const type of dataTypes) {
           const version = changes[type.name]!.version;
@@ -106,7 +104,7 @@ export async function exportContinuous(wh: Warehouse, request: ContinuousExportR
           `CREATE OR REPLACE TEMP TABLE revrec_cx_control AS SELECT CAST(${context.lastClosedPeriod ?? 'NULL'} AS INTEGER) AS Closed_Period, ${timestampLiteral(now)} AS Export_Timestamp, CAST(${runVersion} AS BIGINT) AS Version`,
         );
         await write(exportType('control'), 'revrec_cx_control', runVersion);
-        files = await Promise.all(pending);
+        files = await queue.dataFiles();
         const earlier = await earlierManifestEntries(wh, manifestName, files.map((f) => f.name));
         manifest = await writeManifest(join(dir, manifestName), {
           job: 'continuous',

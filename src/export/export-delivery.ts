@@ -53,6 +53,7 @@ export class ExportDeliveryError extends RevrecError {
 export class DeliveryQueue {
   readonly #lanes: { destination: ExportDestination; store: RemoteStore; chain: Promise<void>; failed: boolean; sent: number; files: number }[];
   readonly #deliveries: FileDelivery[] = [];
+  readonly #dataFiles: Promise<WrittenFile>[] = [];
   readonly #options: { readonly reporter: Reporter; readonly clock: () => Date };
   #firstError: unknown;
 
@@ -66,6 +67,17 @@ export class DeliveryQueue {
       sent: 0,
       files: 0,
     }));
+  }
+
+  /** Queues a type's data files (each sent once written and hashed); {@link dataFiles} returns them all. */
+  enqueueData(files: readonly Promise<WrittenFile>[]): void {
+    for (const file of files) this.enqueue(file);
+    this.#dataFiles.push(...files);
+  }
+
+  /** Every data file queued so far, once written (rejects with the first that failed to write). */
+  dataFiles(): Promise<WrittenFile[]> {
+    return Promise.all(this.#dataFiles);
   }
 
   /** Queues a file (once it is written and hashed) for every destination. */

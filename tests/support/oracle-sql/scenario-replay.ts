@@ -46,7 +46,8 @@ export interface ReplayReport {
 
 type RecordLists = Scenario['records'];
 
-function arrivalsBetween(scenario: Scenario, after: Period, upTo: Period): Delivery {
+/** The records of a scenario that arrive in the periods `after` (exclusive) to `upTo` (inclusive). */
+export function arrivalsBetween(scenario: Scenario, after: Period, upTo: Period): Delivery {
   const pick = <T>(list: Array<Arriving<T>>) => list.filter((r) => r.arrival > after && r.arrival <= upTo).map((r) => r.record);
   const r: RecordLists = scenario.records;
   return {
