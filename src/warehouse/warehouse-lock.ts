@@ -105,7 +105,7 @@ function removeDeadDrafts(path: string): void {
   }
   for (const name of names) {
     const pid = name.startsWith(prefix) && name.endsWith('.draft') ? Number(name.slice(prefix.length, -'.draft'.length)) : NaN;
-    if (Number.isInteger(pid) && pid !== process.pid && !isAlive({ pid, host: hostname(), startedAt: '', command: '' })) {
+    if (Number.isInteger(pid) && pid !== process.pid && !processExists(pid)) {
       try {
         unlinkSync(join(dirname(path), name));
       } catch {
@@ -153,9 +153,13 @@ function isYoung(path: string): boolean {
 
 function isAlive(holder: LockHolder): boolean {
   if (holder.host !== hostname()) return true; // cannot check another host: assume alive
-  if (holder.pid === process.pid) return true;
+  return holder.pid === process.pid || processExists(holder.pid);
+}
+
+/** Whether a process with this pid runs on this host (signal 0 checks without sending anything). */
+function processExists(pid: number): boolean {
   try {
-    process.kill(holder.pid, 0);
+    process.kill(pid, 0);
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';

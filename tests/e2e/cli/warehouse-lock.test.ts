@@ -74,6 +74,17 @@ describe('one writer at a time', () => {
     expect(existsSync(`${warehouse}.lock`)).toBe(false);
   });
 
+  it('the lock file never exists empty (a draft is linked into place); a dead process\'s draft is removed', async () => {
+    const { fixture, warehouse } = await setup();
+    // pid 2^22 + 1 is above Linux's pid_max: no such process.
+    const deadDraft = `${warehouse}.lock.4194305.draft`;
+    await writeFile(deadDraft, '{"pid":4194305}');
+    holder = await startChild(fixture.path('lock-holder.mjs'), [warehouse]);
+    expect(JSON.parse(readFileSync(`${warehouse}.lock`, 'utf8'))).toMatchObject({ pid: holder.pid });
+    expect(existsSync(deadDraft)).toBe(false);
+    expect(existsSync(`${warehouse}.lock.${holder.pid}.draft`)).toBe(false);
+  });
+
   it('an empty lock file is a process starting up at first, and stale once it has been empty for a while', async () => {
     const { fixture, warehouse } = await setup();
     await writeFile(`${warehouse}.lock`, '');
