@@ -1,3 +1,4 @@
+{{config materialized='incremental' incremental_strategy='replace_where' replace_where=(in_rechain_orders 'sales_order_id') full_refresh_if=(rechain_all)}}
 -- Relative-SSP allocation within each sales order (accounting.md, "Allocation"), over the order's lines in the
 -- books: TP = sum of bookings; e_i = Quantity x SSP; Allocated_i = TP x e_i / sum(e) in minor units by largest
 -- remainder (floor every share, one more unit to the largest fractional remainders, ties by item id), sign of TP
@@ -9,7 +10,7 @@ with lines as (
     select *,
         cast(quantity_e6 as hugeint) * effective_ssp_e6 as e_e12
     from {{ref 'int_order_lines'}}
-    where disposition = 'books'
+    where disposition = 'books'{{#is_incremental}} and {{in_rechain_orders 'sales_order_id'}}{{/is_incremental}}
 ),
 orders as (
     select

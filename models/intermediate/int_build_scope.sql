@@ -3,7 +3,8 @@
 -- build, a period close or reopen (the current period moved), a changed project (models, macros, seeds, vars: the
 -- state hash), a stage deletion, a full reload (rows of a file were replaced), or landed reference data (products,
 -- currencies, GL accounts). full_restage is the same without the period: staging validates raw rows whatever the
--- period, so a close or reopen leaves it incremental (macro restage_all).
+-- period, so a close or reopen leaves it incremental (macro restage_all). full_rechain says when the models after
+-- staging must be rebuilt in full (macro rechain_all).
 with settings as (select current_period from {{ref 'int_settings'}}),
 previous as (select * from {{source 'meta' 'build_state'}} where id = 1),
 versions as (
@@ -35,5 +36,14 @@ scope as (
     left join previous as p on true
 )
 select * exclude (previous_period),
-    full_restage or previous_period is distinct from current_period as full_recompute
+    full_restage or previous_period is distinct from current_period as full_recompute,
+    -- The models after staging (allocation, documents, lines, cumulatives, schedule) recompute only the orders
+    -- today's orders, invoices and commissions touch (int_rechain_scope), unless everything may have changed or an
+    -- input that reaches across orders landed: rates (a rate moves the lookups of every line of its currency after
+    -- its date), general-import rows (overrides and splits of any item) or exclusions (macro rechain_all).
+    full_restage or previous_period is distinct from current_period
+        {{#each (list "fx_rates" "general_import" "exclusions")}}
+        or exists (select 1 from {{source 'raw' this}} as r where r._version > previous_version)
+        {{/each}}
+        as full_rechain
 from scope

@@ -1,9 +1,10 @@
+{{config materialized='incremental' incremental_strategy='replace_where' replace_where=(in_rechain_items 'sales_order_item_id') full_refresh_if=(rechain_all)}}
 -- Every current commission tied to its contract line (the line whose Sales_Order_Item_Id it names: an order item, an
 -- external general-import line `T[:S]` or an invoice-as-contract line), with its status: books, held (FUTURE_PERIOD
 -- by Commission_Date, checked first, or its order item is held and it waits with it), excluded (its line is), or
 -- error (UNKNOWN_LINE).
 with settings as (select * from {{ref 'int_settings'}}),
-c as (select * from {{ref 'stg_commissions'}} where row_status = 'current'),
+c as (select * from {{ref 'stg_commissions'}} where row_status = 'current'{{#is_incremental}} and {{in_rechain_items 'sales_order_item_id'}}{{/is_incremental}}),
 items as (
     select o.sales_order_item_id, o.disposition, a.order_problem
     from {{ref 'int_order_lines'}} as o

@@ -1,3 +1,4 @@
+{{config materialized='incremental' incremental_strategy='replace_where' replace_where=(in_rechain_lines 'line_key') full_refresh_if=(rechain_all)}}
 -- The contract lines in the books, one revenue schedule each (accounting.md, "Contract lines"):
 --   order items (line_kind 'order', key 'O|<item>'), allocated by relative SSP;
 --   external general-import lines ('general', 'G|<Transaction_ID>[:<Split_Transaction_ID>]'), billed in full on
@@ -19,7 +20,7 @@ with orders as (
         max(a._version) over (partition by a.sales_order_id) as line_version,
         'orders' as src_type, a._version as src_version, a._file as src_file, a._row as src_row
     from {{ref 'int_allocation'}} as a
-    where a.order_problem is null
+    where a.order_problem is null{{#is_incremental}} and {{in_rechain_orders 'a.sales_order_id'}}{{/is_incremental}}
 ),
 general as (
     select

@@ -1,8 +1,9 @@
+{{config materialized='incremental' incremental_strategy='replace_where' replace_where=(in_rechain_lines 'line_key') full_refresh_if=(rechain_all)}}
 -- Accepted documents with their amount in the home currency: round(amount x rate of the billing date); an IVC or CMC
 -- at the rate of the document it cancels, so a cancellation leaves no exchange residue. NULL home amount = the
 -- needed rate is missing (the line is FX-pending).
-with docs as (select * from {{ref 'int_documents'}} where status = 'books'),
-rates as (select * from {{ref 'int_rate_lookups'}} where request_kind = 'document')
+with docs as (select * from {{ref 'int_documents'}} where status = 'books'{{#is_incremental}} and {{in_rechain_lines 'line_key'}}{{/is_incremental}}),
+rates as (select * from {{ref 'int_rate_lookups'}} where request_kind = 'document'{{#is_incremental}} and {{in_rechain_lines 'line_key'}}{{/is_incremental}})
 select
     d.line_key, d._version, d._file, d._row, d.invoice_number, d.document_type, d.billing_date,
     {{period_of 'd.billing_date'}} as billing_period,

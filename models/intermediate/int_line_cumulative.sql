@@ -1,3 +1,4 @@
+{{config materialized='incremental' incremental_strategy='replace_where' replace_where=(in_rechain_lines 'line_key') full_refresh_if=(rechain_all)}}
 -- Each contract line's cumulative amounts through the current period p*, computed with today's data
 -- (accounting.md): revenue CR(p*) = sum over parts of round(TP_part(p*) x F(p*)); cumulative contra = the contra
 -- formula summed over the periods that hold CM/CMC documents; billing; the adjustment that brings a finished
@@ -6,18 +7,18 @@
 -- missing any rate it needs is FX-pending. Reported movements are these minus the cumulative frozen at the last
 -- close (fct_line_periods).
 with settings as (select * from {{ref 'int_settings'}}),
-lines as (select * from {{ref 'int_contract_lines'}}),
-parts as (select * from {{ref 'int_recognition_parts'}}),
-prices as (select * from {{ref 'int_price_points'}}),
+lines as (select * from {{ref 'int_contract_lines'}}{{#is_incremental}} where {{in_rechain_lines 'line_key'}}{{/is_incremental}}),
+parts as (select * from {{ref 'int_recognition_parts'}}{{#is_incremental}} where {{in_rechain_lines 'line_key'}}{{/is_incremental}}),
+prices as (select * from {{ref 'int_price_points'}}{{#is_incremental}} where {{in_rechain_lines 'line_key'}}{{/is_incremental}}),
 p as (select current_period as cp, {{prev_period 'current_period'}} as cp_prev from settings),
-contract_rate as (select * from {{ref 'int_rate_lookups'}} where request_kind = 'contract'),
+contract_rate as (select * from {{ref 'int_rate_lookups'}} where request_kind = 'contract'{{#is_incremental}} and {{in_rechain_lines 'line_key'}}{{/is_incremental}}),
 pending as (
     select line_key, true as is_pending, string_agg(distinct request_kind, ', ' order by request_kind) as pending_kinds
     from {{ref 'int_rate_lookups'}}
-    where not has_rate
+    where not has_rate{{#is_incremental}} and {{in_rechain_lines 'line_key'}}{{/is_incremental}}
     group by line_key
 ),
-price_now as (select * from {{ref 'int_price_now'}}),
+price_now as (select * from {{ref 'int_price_now'}}{{#is_incremental}} where {{in_rechain_lines 'line_key'}}{{/is_incremental}}),
 revenue_now as (
     select pr.line_key,
         cast(sum({{div_round (concat "pn.part_tp * " (cum_days "p.cp" "pr.start_date" "pr.days" "pr.recognition_method" "pr.booked_period")) "pr.days"}}) as bigint) as cum_revenue,
@@ -54,7 +55,7 @@ billing as (
         max(_version_with_rate) as docs_version
     from (
         select line_key, signed_amount_minor, signed_home_minor, _version_with_rate
-        from {{ref 'int_documents_home'}}
+        from {{ref 'int_documents_home'}}{{#is_incremental}} where {{in_rechain_lines 'line_key'}}{{/is_incremental}}
         union all
         -- An external general-import line is billed in full on its booked date (a charge made elsewhere), at that
         -- date's rate, which is its contract rate. It has no invoice document, so it is not in the invoices export.
@@ -83,7 +84,7 @@ commission_parts as (
     join parts as pr using (line_key)
     join (select line_key, cast(sum(part_amount_minor) as bigint) as weight_total from parts group by line_key) as w using (line_key)
     left join {{ref 'int_rate_lookups'}} as r on r.request_kind = 'commission' and r.request_id = concat_ws('|', c._version, c._file, c._row)
-    where c.status = 'books'
+    where c.status = 'books'{{#is_incremental}} and {{in_rechain_lines 'c.line_key'}}{{/is_incremental}}
 ),
 commission_shares as (
     select *,

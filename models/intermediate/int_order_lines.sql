@@ -1,8 +1,9 @@
+{{config materialized='incremental' incremental_strategy='replace_where' replace_where=(in_rechain_orders 'sales_order_id') full_refresh_if=(rechain_all)}}
 -- Current order items with their disposition: held for a future period (FUTURE_PERIOD, checked first), excluded
 -- (order id, item id or Reference_Invoice_Number in the exclusion import), or in the books. Adds the product's
 -- code, name and recognition method and the SSP that allocation uses.
 with settings as (select * from {{ref 'int_settings'}}),
-orders as (select * from {{ref 'stg_orders'}} where row_status = 'current'),
+orders as (select * from {{ref 'stg_orders'}} where row_status = 'current'{{#is_incremental}} and {{in_rechain_orders 'sales_order_id'}}{{/is_incremental}}),
 product_rows as (select * from {{ref 'int_products'}}),
 -- Product attributes: the same-currency row in force at the order date, else any row in force (ties by currency),
 -- else the earliest row; the SSP comes from the same-currency row in force (an empty SSP there means none). ASOF

@@ -1,12 +1,13 @@
+{{config materialized='incremental' incremental_strategy='replace_where' replace_where=(in_rechain_lines 'line_key') full_refresh_if=(rechain_all)}}
 -- The price in force of each line over time, TP_line(p) = Allocated - credit memos + their cancellations dated up to
 -- the end of p, as points: one initial point (period NULL) and one per period that holds accepted CM/CMC documents.
 -- Each point is spread over the line's recognition parts by largest remainder on the part amounts (ties by split
 -- id): for an unsplit line the only part gets the whole price.
-with lines as (select line_key, allocated_minor from {{ref 'int_contract_lines'}}),
+with lines as (select line_key, allocated_minor from {{ref 'int_contract_lines'}}{{#is_incremental}} where {{in_rechain_lines 'line_key'}}{{/is_incremental}}),
 credits as (
     select line_key, billing_period as point_period, cast(sum(signed_amount_minor) as bigint) as credit_change
     from {{ref 'int_documents_home'}}
-    where document_type in ('CM', 'CMC')
+    where document_type in ('CM', 'CMC'){{#is_incremental}} and {{in_rechain_lines 'line_key'}}{{/is_incremental}}
     group by line_key, billing_period
 ),
 points as (
@@ -20,7 +21,7 @@ parts as (
     select line_key, part_id, part_amount_minor,
         cast(sum(cast(part_amount_minor as decimal(18, 0))) over (partition by line_key) as bigint) as weight_total,
         part_count
-    from {{ref 'int_recognition_parts'}}
+    from {{ref 'int_recognition_parts'}}{{#is_incremental}} where {{in_rechain_lines 'line_key'}}{{/is_incremental}}
 ),
 shares as (
     select pt.line_key, pt.point_period, pt.tp, p.part_id, p.part_count,

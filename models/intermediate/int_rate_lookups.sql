@@ -1,3 +1,4 @@
+{{config materialized='incremental' incremental_strategy='replace_where' replace_where=(in_rechain_lines 'line_key') full_refresh_if=(rechain_all)}}
 -- Every exchange rate the books need, looked up once: the contract rate of each line (at its booked date), the rate
 -- of each accepted document (its billing date; not of an IVC or CMC, which takes the rate of the document it
 -- cancels) and of each commission (its date). A rate is the latest Rate_Date on
@@ -6,13 +7,13 @@
 with settings as (select * from {{ref 'int_settings'}}),
 requests as (
     select 'contract' as request_kind, line_key as request_id, line_key, currency, booked_date as rate_for_date, line_version as _version
-    from {{ref 'int_contract_lines'}}
+    from {{ref 'int_contract_lines'}}{{#is_incremental}} where {{in_rechain_lines 'line_key'}}{{/is_incremental}}
     union all
     select 'document', concat_ws('|', _version, _file, _row), line_key, currency, billing_date, _version
-    from {{ref 'int_documents'}} where status = 'books' and cancels_version is null
+    from {{ref 'int_documents'}} where status = 'books' and cancels_version is null{{#is_incremental}} and {{in_rechain_lines 'line_key'}}{{/is_incremental}}
     union all
     select 'commission', concat_ws('|', _version, _file, _row), line_key, currency, commission_date, _version
-    from {{ref 'int_commissions'}} where status = 'books'
+    from {{ref 'int_commissions'}} where status = 'books'{{#is_incremental}} and {{in_rechain_lines 'line_key'}}{{/is_incremental}}
 ),
 looked_up as (
     select q.*, r.rate_date, r.rate_num, r.rate_den, r.rate_fast, r.rate_text, r.is_inverse, r._version as rate_version

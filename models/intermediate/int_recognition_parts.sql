@@ -1,8 +1,9 @@
+{{config materialized='incremental' incremental_strategy='replace_where' replace_where=(in_rechain_lines 'line_key') full_refresh_if=(rechain_all)}}
 -- The recognition schedule(s) of each contract line: one part with the line's service dates, or the override's
 -- recognition dates, or one part per split row (general import), each with its own dates and amount. Each part is
 -- rounded cumulatively on its own and the parts are summed back into the line. D is the part's length in days
 -- (dates inclusive); start/end periods are YYYYMM.
-with lines as (select * from {{ref 'int_contract_lines'}}),
+with lines as (select * from {{ref 'int_contract_lines'}}{{#is_incremental}} where {{in_rechain_lines 'line_key'}}{{/is_incremental}}),
 gi as (select * from {{ref 'int_general_import'}} where status = 'books' and kind in ('override', 'split_part')),
 parts as (
     select

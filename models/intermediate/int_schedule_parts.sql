@@ -1,3 +1,4 @@
+{{config materialized='incremental' incremental_strategy='replace_where' replace_where=(in_rechain_lines 'line_key') full_refresh_if=(rechain_all)}}
 -- The inputs of the revenue schedule, one row per recognition part of each line in the books that is not
 -- FX-pending: today's price of the part, its days, dates as month indexes (year * 12 + month - 1), and the contract
 -- rate. Prepared here so fct_revenue_schedule, the widest model, is only the month expansion and exact arithmetic.
@@ -17,4 +18,4 @@ select
 from {{ref 'int_recognition_parts'}} as pr
 join {{ref 'int_line_cumulative'}} as c using (line_key)
 join {{ref 'int_price_now'}} as pn using (line_key, part_id)
-where not c.is_pending
+where not c.is_pending{{#is_incremental}} and {{in_rechain_lines 'pr.line_key'}}{{/is_incremental}}

@@ -1,3 +1,4 @@
+{{config materialized='incremental' incremental_strategy='replace_where' replace_where=(in_rechain_lines 'line_key' or_not_in='int_line_cumulative') full_refresh_if=(rechain_all)}}
 -- The current period's reported numbers per contract line: rollforward (unearned revenue, unbilled receivable),
 -- revenue with its contra and ordinary parts, backlog and deferred commission expense, in transaction and home
 -- currency. Each is today's cumulative minus the cumulative frozen at the line's last close (catch-up); beginning
@@ -8,10 +9,10 @@ today as (
     select l.* exclude (line_version), c.* exclude (line_key)
     from {{ref 'int_line_cumulative'}} as c
     join {{ref 'int_contract_lines'}} as l using (line_key)
-    where not c.is_pending
+    where not c.is_pending{{#is_incremental}} and {{in_rechain_lines 'line_key' or_not_in='int_line_cumulative'}}{{/is_incremental}}
 ),
-pending as (select line_key from {{ref 'int_line_cumulative'}} where is_pending),
-frozen as (select * from {{source 'meta' 'frozen_line_state'}}),
+pending as (select line_key from {{ref 'int_line_cumulative'}} where is_pending{{#is_incremental}} and {{in_rechain_lines 'line_key'}}{{/is_incremental}}),
+frozen as (select * from {{source 'meta' 'frozen_line_state'}}{{#is_incremental}} where {{in_rechain_lines 'line_key' or_not_in='int_line_cumulative'}}{{/is_incremental}}),
 current_rows as (
     select
         s.current_period as actg_period,

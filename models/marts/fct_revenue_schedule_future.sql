@@ -1,3 +1,4 @@
+{{config materialized='incremental' incremental_strategy='replace_where' replace_where=(in_rechain_lines 'line_key') full_refresh_if=(rechain_all)}}
 -- Revenue by contract line for every period after the current one, with today's price: round(TP x F(p)) -
 -- round(TP x F(p-1)) per part, in transaction and home currency (home: the differences of the rounded home
 -- cumulative at the contract rate). The widest model (one row per line and remaining month), so it is plain integer
@@ -12,7 +13,7 @@ future as (
     select
         line_key, part_count, rate_num, rate_den, rate_fast, part_tp, days, start_date, point_in_time, booked_index, start_index,
         unnest(range(s.cp_index + 1, last_index + 1)) as idx
-    from {{ref 'int_schedule_parts'}}, settings as s
+    from {{ref 'int_schedule_parts'}}, settings as s{{#is_incremental}} where {{in_rechain_lines 'line_key'}}{{/is_incremental}}
 ),
 recognized_days as (
     select *,

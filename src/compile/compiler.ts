@@ -72,7 +72,9 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
   const modelNodes = new Map<string, ModelNode>();
   for (const { def, full, incremental } of rendered) {
     const config = resolveConfig(mergeConfig(def.rawConfig, full.config), def.config.schema);
-    if (config.materialized === 'incremental' && config.incrementalStrategy !== 'append' && config.uniqueKey.length === 0) {
+    if (config.materialized === 'incremental' && config.incrementalStrategy === 'replace_where') {
+      if (!config.replaceWhere) errors.push(new RevrecError(`incremental_strategy replace_where needs a replace_where predicate`, { location: { file: def.yamlPath ?? def.path, node: nodeId.model(projectName, def.name) }, hint: "e.g. {{config materialized='incremental' incremental_strategy='replace_where' replace_where='period >= 202401'}}" }));
+    } else if (config.materialized === 'incremental' && config.incrementalStrategy !== 'append' && config.uniqueKey.length === 0) {
       errors.push(new RevrecError(`incremental_strategy ${config.incrementalStrategy} needs a unique_key`, { location: { file: def.yamlPath ?? def.path, node: nodeId.model(projectName, def.name) } }));
     }
     const identifier = config.alias ?? def.name;
@@ -121,7 +123,11 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
       ...node,
       compiledSql: resolve(node.compiledSql),
       ...(node.incrementalSql ? { incrementalSql: resolve(node.incrementalSql) } : {}),
-      ...(node.config.fullRefreshIf ? { config: { ...node.config, fullRefreshIf: resolve(node.config.fullRefreshIf) } } : {}),
+      config: {
+        ...node.config,
+        ...(node.config.fullRefreshIf ? { fullRefreshIf: resolve(node.config.fullRefreshIf) } : {}),
+        ...(node.config.replaceWhere ? { replaceWhere: resolve(node.config.replaceWhere) } : {}),
+      },
     };
     modelNodes.set(node.name, resolved);
     nodes[id] = resolved;

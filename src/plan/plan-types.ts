@@ -11,6 +11,7 @@ export type StepAction =
   | 'incremental append'
   | 'incremental merge'
   | 'incremental delete+insert'
+  | 'incremental replace_where'
   | 'run test';
 
 export interface PlanStep {

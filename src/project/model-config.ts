@@ -9,7 +9,8 @@ export const modelConfigSchema = z
     schema: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a plain identifier').optional(),
     alias: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a plain identifier').optional(),
     unique_key: zStringList.optional(),
-    incremental_strategy: z.enum(['append', 'merge', 'delete+insert']).optional(),
+    incremental_strategy: z.enum(['append', 'merge', 'delete+insert', 'replace_where']).optional(),
+    replace_where: z.string().min(1).optional(),
     tags: zStringList.optional(),
     enabled: zBooleanish.optional(),
     full_refresh: zBooleanish.optional(),
@@ -82,6 +83,7 @@ export function resolveConfig(raw: RawModelConfig, defaultSchema: string): Model
     enabled: raw.enabled ?? true,
     ...(raw.full_refresh !== undefined ? { fullRefresh: raw.full_refresh } : {}),
     ...(raw.full_refresh_if !== undefined ? { fullRefreshIf: raw.full_refresh_if } : {}),
+    ...(raw.replace_where !== undefined ? { replaceWhere: raw.replace_where } : {}),
     preHook: [...(raw.pre_hook ?? []), ...(raw['pre-hook'] ?? [])],
     postHook: [...(raw.post_hook ?? []), ...(raw['post-hook'] ?? [])],
   };

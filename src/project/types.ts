@@ -5,7 +5,7 @@ import type { RawModelConfig } from './model-config.js';
  * Serializable (plain data), so it can be written to `target/manifest.json` and checked in tests without a database.
  */
 export type Materialization = 'view' | 'table' | 'incremental' | 'ephemeral';
-export type IncrementalStrategy = 'append' | 'merge' | 'delete+insert';
+export type IncrementalStrategy = 'append' | 'merge' | 'delete+insert' | 'replace_where';
 export type Severity = 'error' | 'warn';
 
 export interface ColumnDef {
@@ -45,6 +45,13 @@ export interface ModelConfig {
    * branch would otherwise replace every row anyway (delete + insert of all keys costs more than a rebuild).
    */
   readonly fullRefreshIf?: string;
+  /**
+   * Incremental strategy `replace_where` only (dbt-databricks' name): a predicate over the table's rows. Each
+   * incremental run deletes the rows it matches and inserts the new rows, which must all match it: the model
+   * recomputes a whole slice (say, the orders touched by today's files) and the slice is replaced, so rows that no
+   * longer exist disappear without tombstones.
+   */
+  readonly replaceWhere?: string;
   readonly preHook: readonly string[];
   readonly postHook: readonly string[];
 }

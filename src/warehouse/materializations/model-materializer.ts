@@ -100,6 +100,9 @@ async function materializeIncremental(wh: Warehouse, node: ModelNode, options: M
           );
           break;
         }
+        case 'replace_where':
+          rows = await replaceWhere(wh, node, staged);
+          break;
         default:
           throw new Error(`Unexpected incremental strategy ${String(node.config.incrementalStrategy)}`);
       }
@@ -108,6 +111,23 @@ async function materializeIncremental(wh: Warehouse, node: ModelNode, options: M
   } finally {
     await wh.run(`DROP TABLE IF EXISTS ${staged}`);
   }
+}
+
+/**
+ * replace_where: the slice of the table the predicate matches is replaced by the new rows. A new row outside the
+ * slice would sit next to the old row it recomputes (the old one is not deleted), so it is an error, not a duplicate.
+ */
+async function replaceWhere(wh: Warehouse, node: ModelNode, staged: string): Promise<number> {
+  const where = node.config.replaceWhere!;
+  const outside = Number(await wh.scalar(`SELECT count(*) FROM ${staged} WHERE NOT coalesce((${where}), false)`));
+  if (outside > 0) {
+    throw new ExecutionError(`${outside} new row(s) of ${node.relation} fall outside its replace_where slice`, {
+      location: { node: node.id, file: node.path },
+      hint: 'the incremental branch must return only rows the replace_where predicate matches; filter its inputs by the same slice',
+    });
+  }
+  await wh.run(`DELETE FROM ${node.relation} WHERE coalesce((${where}), false)`);
+  return wh.run(`INSERT INTO ${node.relation} BY NAME SELECT * FROM ${staged}`);
 }
 
 /** The answer of the model's `full_refresh_if` query (false without one); anything but one true/false is an error. */
