@@ -25,9 +25,11 @@ current_rows as (
     left join {{ref 'int_contract_lines'}} as l using (line_key)
     cross join settings as s
     where d.status = 'books'
+      and {{export_slice 'coalesce(l.sales_order_item_id, d.sales_order_item_id)' 'revrec_export_slice_items' null_column='d.sales_order_id'}}
       and d.record_key not in (
           select _document_key from {{source 'meta' 'frozen_invoices'}} where Actg_Period < (select current_period from settings))
 )
 select * from {{source 'meta' 'frozen_invoices'}} where Actg_Period < (select current_period from settings)
+    and {{export_slice 'Sales_Order_Item_Id' 'revrec_export_slice_items' null_column='Sales_Order_Id'}}
 union all by name
 select * from current_rows

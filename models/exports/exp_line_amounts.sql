@@ -2,7 +2,7 @@
 -- deferred balance, backlog and expense exports carry: home currency (default) or transaction currency
 -- (vars.export_amounts: transaction). `_amount_minor_unit` is the decimals of those amounts.
 with settings as (select * from {{ref 'int_settings'}}),
-rows as (select * from {{ref 'fct_line_periods'}})
+rows as (select * from {{ref 'fct_line_periods'}} where {{export_slice 'sales_order_id' 'revrec_export_slice_orders'}})
 select
     r.actg_period, r.line_key, r.sales_order_id, r.sales_order_item_id, r.reference_invoice_number,
     r.product_id, r.product_code, r.product_name, r.customer_id, r.contract_date, r.currency,

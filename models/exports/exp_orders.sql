@@ -31,7 +31,9 @@ current_rows as (
     from {{ref 'int_contract_lines'}} as l
     join {{ref 'int_line_cumulative'}} as c using (line_key)
     cross join settings as s
+    where {{export_slice 'l.sales_order_id' 'revrec_export_slice_orders'}}
 )
 select * from {{source 'meta' 'frozen_orders'}} where Actg_Period < (select current_period from settings)
+    and {{export_slice 'Sales_Order_Id' 'revrec_export_slice_orders'}}
 union all by name
 select * from current_rows

@@ -2,6 +2,7 @@ import { quoteIdent, relationName } from '../compile/node-ids.js';
 import { ExecutionError } from '../errors.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { continuousStateTable, storageType } from './export-tables.js';
+import type { RecordSlice } from './continuous-slice.js';
 import type { ExportType, ExportTypeName } from './export-types.js';
 
 /** Which held-back key set (exp_fx_pending_keys.key_kind) applies to a type whose amounts need the contract rate. */
@@ -47,8 +48,19 @@ export interface TypeChanges {
  *
  * A vanished record's zero row, and a changed record whose Version did not grow, carry the higher of its last Version
  * and the newest load, so a consumer keeping the highest version per key takes them.
+ *
+ * With a slice (continuous-slice.ts: the views already return only its records) the delivered records are narrowed
+ * the same way, so only the slice is compared: the rest cannot have changed since the last export. `held` then
+ * counts the held-back records of the slice only.
  */
-export async function stageChanges(wh: Warehouse, type: ExportType, options: { currentPeriod: number; newestLoad: bigint }): Promise<TypeChanges> {
+export async function stageChanges(
+  wh: Warehouse,
+  type: ExportType,
+  options: { currentPeriod: number; newestLoad: bigint; slice?: RecordSlice },
+): Promise<TypeChanges> {
+  if (options.slice?.kind === 'skip') return { changed: 0, zeroed: 0, held: 0, version: null };
+  // The views narrow themselves to the slice (setExportSlice); the delivered records are narrowed here to match.
+  const inSlice = (alias: string) => (options.slice?.kind === 'where' ? options.slice.predicate(alias) : 'true');
   const model = relationName('exports', type.model!);
   const state = continuousStateTable(type);
   const payload = payloadTable(type);
@@ -79,7 +91,7 @@ export async function stageChanges(wh: Warehouse, type: ExportType, options: { c
        greatest(s.Version, CAST(${options.newestLoad} AS BIGINT)) AS Version, s._record_key,
        ${contentHash([...zeroedValues, 's._amount_minor_unit'])} AS _content_hash, true AS _zeroed
      FROM ${state} AS s
-     WHERE NOT s._zeroed
+     WHERE NOT s._zeroed AND ${inSlice('s')}
        AND NOT EXISTS (SELECT 1 FROM revrec_cx_now AS n WHERE n._record_key = s._record_key)
        ${heldKeys ? `AND s._record_key NOT IN ${heldKeys}` : ''}`,
   );
@@ -91,7 +103,7 @@ export async function stageChanges(wh: Warehouse, type: ExportType, options: { c
         await wh.scalar(
           `SELECT (SELECT count(*) FROM revrec_cx_now AS n WHERE n._record_key IN ${heldKeys}
                      AND NOT EXISTS (SELECT 1 FROM ${state} AS s WHERE s._record_key = n._record_key AND s._content_hash = n._content_hash))
-                + (SELECT count(*) FROM ${state} AS s WHERE NOT s._zeroed AND s._record_key IN ${heldKeys}
+                + (SELECT count(*) FROM ${state} AS s WHERE NOT s._zeroed AND ${inSlice('s')} AND s._record_key IN ${heldKeys}
                      AND NOT EXISTS (SELECT 1 FROM revrec_cx_now AS n WHERE n._record_key = s._record_key))`,
         ),
       )

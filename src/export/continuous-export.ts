@@ -4,7 +4,9 @@ import { ConfigError, messageOf } from '../errors.js';
 import { isDue } from '../extract/schedule.js';
 import type { Reporter } from '../reporter/reporter.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
+import { markChangesTaken, readChangeSlice } from '../periods/change-log.js';
 import { bundleEarlierRecords, commitChanges, payloadTable, stageChanges } from './continuous-changes.js';
+import { CONTINUOUS_CONSUMER, clearExportSlice, recordSlice, setExportSlice } from './continuous-slice.js';
 import type { TypeChanges } from './continuous-changes.js';
 import type { ContinuousJobConfig } from './export-config.js';
 import { readExportContext } from './export-context.js';
@@ -62,11 +64,25 @@ export async function exportContinuous(wh: Warehouse, request: ContinuousExportR
   await recordRunStart(wh, { exportId, job: 'continuous', startedAt: now, invocationId: request.invocationId ?? exportId });
   const changes: Record<string, TypeChanges> = {};
   const dataTypes = EXPORT_TYPES.filter((t) => t.model);
+  // What the builds since the last export rebuilt: only those orders' records are compared, unless anything may
+  // have changed (a full rebuild, a close, the first run).
+  const changeLog = await readChangeSlice(wh, CONTINUOUS_CONSUMER);
   try {
-    for (const type of dataTypes) changes[type.name] = await stageChanges(wh, type, { currentPeriod: context.currentPeriod, newestLoad });
+    if (!changeLog.everything) await setExportSlice(wh);
+    try {
+      for (const type of dataTypes) {
+        const slice = changeLog.everything ? undefined : recordSlice(type);
+        changes[type.name] = await stageChanges(wh, type, { currentPeriod: context.currentPeriod, newestLoad, ...(slice ? { slice } : {}) });
+      }
+    } finally {
+      if (!changeLog.everything) await clearExportSlice(wh);
+    }
     const versions = Object.values(changes).flatMap((c) => (c.version === null ? [] : [c.version]));
     if (versions.length === 0) {
-      await recordRunEnd(wh, exportId, { status: 'empty', finishedAt: request.clock(), files: 0, rows: 0 });
+      await wh.transaction(async () => {
+        await markChangesTaken(wh, CONTINUOUS_CONSUMER, changeLog.through);
+        await recordRunEnd(wh, exportId, { status: 'empty', finishedAt: request.clock(), files: 0, rows: 0 });
+      });
       const held = Object.values(changes).reduce((sum, c) => sum + c.held, 0);
       request.reporter.log('info', `continuous export: nothing new${held ? ` (${held} record(s) held back: FX-pending)` : ''}`, { files: 0, held });
       return { status: 'empty', exportId, files: [], deliveries: [], changes };
@@ -127,7 +143,10 @@ export async function exportContinuous(wh: Warehouse, request: ContinuousExportR
       await wh.transaction(async () => {
         await recordFiles(wh, exportId, manifestName, files);
         await recordDeliveries(wh, exportId, deliveries);
-        if (!failures.length) for (const [type, version] of fileVersions) await commitChanges(wh, type, version, exportId);
+        if (!failures.length) {
+          for (const [type, version] of fileVersions) await commitChanges(wh, type, version, exportId);
+          await markChangesTaken(wh, CONTINUOUS_CONSUMER, changeLog.through);
+        }
         await recordRunEnd(wh, exportId, {
           status: failures.length ? 'failed' : 'delivered',
           finishedAt: request.clock(),

@@ -1,6 +1,7 @@
 import { ExecutionError } from '../errors.js';
 import { faultPoint } from '../testing/fault-points.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
+import { logEverythingChanged } from './change-log.js';
 import type { PeriodState } from './period-state.js';
 
 export interface FreezeOptions {
@@ -41,6 +42,7 @@ export async function freezePeriod(wh: Warehouse, state: PeriodState, options: F
     await wh.run('INSERT INTO meta.frozen_line_state BY NAME SELECT * FROM marts.fct_line_periods WHERE actg_period = $1', [options.period]);
     await wh.run('INSERT INTO meta.frozen_orders BY NAME SELECT * FROM exports.exp_orders WHERE Actg_Period = $1', [options.period]);
     await wh.run('INSERT INTO meta.frozen_invoices BY NAME SELECT * FROM exports.exp_invoices WHERE Actg_Period = $1', [options.period]);
+    await logEverythingChanged(wh, `close ${options.period}`);
     faultPoint('close.freezing');
   });
   faultPoint('close.frozen');
@@ -66,6 +68,7 @@ export async function reopenPeriod(wh: Warehouse, state: PeriodState): Promise<{
     await wh.run('DELETE FROM meta.frozen_orders WHERE Actg_Period = $1', [period]);
     await wh.run('DELETE FROM meta.frozen_invoices WHERE Actg_Period = $1', [period]);
     await wh.run('DELETE FROM meta.period_closes WHERE actg_period = $1', [period]);
+    await logEverythingChanged(wh, `reopen ${period}`);
   });
   return { period };
 }

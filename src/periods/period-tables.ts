@@ -1,3 +1,5 @@
+// First: its post-build hook must run before the build watermark's (see change-log.ts).
+import './change-log.js';
 import { addPostBuildHook, addStateTableDdl } from '../warehouse/state-tables.js';
 import { lineperiodTableDdl } from './line-period-columns.js';
 

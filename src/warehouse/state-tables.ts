@@ -59,3 +59,18 @@ export function addPostBuildHook(hook: PostBuildHook): void {
 export async function runPostBuildHooks(wh: Warehouse): Promise<void> {
   for (const hook of postBuildHooks) await hook(wh);
 }
+
+type IncompleteRunHook = (wh: Warehouse) => Promise<void>;
+const incompleteRunHooks: IncompleteRunHook[] = [];
+
+/**
+ * Registers work to do after a run that built models but was not a complete, successful build (a --select, a failed
+ * model): layers that track what each build changed must assume anything did.
+ */
+export function addIncompleteRunHook(hook: IncompleteRunHook): void {
+  if (!incompleteRunHooks.includes(hook)) incompleteRunHooks.push(hook);
+}
+
+export async function runIncompleteRunHooks(wh: Warehouse): Promise<void> {
+  for (const hook of incompleteRunHooks) await hook(wh);
+}

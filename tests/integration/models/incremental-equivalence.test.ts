@@ -3,14 +3,20 @@
  * close; the models after staging replace only the orders today's orders, invoices and commissions touch (a close,
  * rates, general-import rows and exclusions rebuild them). This proves the incremental result equals a full rebuild to the cent: the same
  * scenario is delivered file by file into two warehouses; one builds incrementally after every file, the other
- * rebuilds everything (--full-refresh); after every build every model table must be identical, row for row.
+ * rebuilds everything (--full-refresh); after every build every model table must be identical, row for row, and the
+ * continuous export that follows (comparing only the orders the builds since its last run rebuilt) must send what
+ * comparing every record sends.
  */
+import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { addPeriods } from '../../../src/finance/periods.js';
 import { randomScenario } from '../../oracle/random-contracts.js';
 import { deliveryFiles } from '../../support/oracle-sql/scenario-files.js';
 import { arrivalsBetween } from '../../support/oracle-sql/scenario-replay.js';
-import { copyProject, SqlLedger } from '../../support/oracle-sql/sql-ledger.js';
+import { copyProject, SILENT_REPORTER, SqlLedger } from '../../support/oracle-sql/sql-ledger.js';
+import { exportContinuous } from '../../../src/export/continuous-export.js';
+import { DEFAULT_CONTINUOUS_SCHEDULE } from '../../../src/export/export-config.js';
+import { EXPORT_TYPES } from '../../../src/export/export-types.js';
 
 const SEEDS = (process.env.REVREC_INCREMENTAL_SEEDS ?? '17').split(',').map(Number);
 const PERIODS = Number(process.env.REVREC_INCREMENTAL_PERIODS ?? 4);
@@ -25,9 +31,23 @@ async function tables(ledger: SqlLedger): Promise<string[]> {
   return rows.map((r) => r.name);
 }
 
+/**
+ * A continuous export into `folder`; `everything` makes it compare every record (as its first run does) instead of
+ * only the orders the change log names. Returns per type what it sent.
+ */
+async function exportChanges(ledger: SqlLedger, folder: string, everything: boolean): Promise<Record<string, unknown>> {
+  if (everything) await ledger.wh.run('DELETE FROM meta.change_log_marks');
+  const outcome = await exportContinuous(ledger.wh, {
+    job: { job: 'continuous', enabled: true, formats: ['csv'], destinations: [{ name: 'out', store: { kind: 'local', folder } }], schedule: DEFAULT_CONTINUOUS_SCHEDULE },
+    clock: () => new Date(0),
+    reporter: SILENT_REPORTER,
+  });
+  return Object.fromEntries(Object.entries(outcome.changes).map(([type, c]) => [type, { changed: c!.changed, zeroed: c!.zeroed, version: String(c!.version) }]));
+}
+
 /** Every row of a table as sorted canonical strings (an order-free, exact comparison). */
-async function contents(ledger: SqlLedger, table: string): Promise<string[]> {
-  const rows = await ledger.rows(`SELECT * FROM ${table}`);
+async function contents(ledger: SqlLedger, table: string, exclude = ''): Promise<string[]> {
+  const rows = await ledger.rows(`SELECT * ${exclude} FROM ${table}`);
   return rows.map((r) => JSON.stringify(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : 1)))).sort();
 }
 
@@ -75,6 +95,14 @@ describe('incremental builds equal full rebuilds', () => {
             const onlyFull = b.filter((x) => !a.includes(x)).slice(0, 3);
             expect({ table, what, onlyIncremental, onlyFull }).toEqual({ table, what, onlyIncremental: [], onlyFull: [] });
           }
+        }
+        // The continuous export after the incremental build compares only the orders it rebuilt (the change log);
+        // it must send exactly what comparing every record sends.
+        const sent = await exportChanges(incremental, join(project.dir, 'outbox-incremental'), false);
+        expect(sent, `${what}: continuous export`).toEqual(await exportChanges(full, join(project.dir, 'outbox-full'), true));
+        for (const type of EXPORT_TYPES.filter((t) => t.model)) {
+          const table = `meta.continuous_sent_${type.name}`;
+          expect(await contents(incremental, table, 'EXCLUDE (_export_id)'), `${what}: ${table}`).toEqual(await contents(full, table, 'EXCLUDE (_export_id)'));
         }
       };
       for (const ledger of [incremental, full]) await ledger.land(deliveryFiles({ products: scenario.products }, 'catalogue'));

@@ -1,0 +1,84 @@
+import { quoteIdent } from '../compile/node-ids.js';
+import { changedOrdersSql } from '../periods/change-log.js';
+import type { Warehouse } from '../warehouse/warehouse.js';
+import { continuousStateTable } from './export-tables.js';
+import { EXPORT_TYPES } from './export-types.js';
+import type { ExportType, ExportTypeName } from './export-types.js';
+
+/** The continuous export's name in meta.change_log_marks. */
+export const CONTINUOUS_CONSUMER = 'continuous_export';
+
+/** DuckDB variables the export views read (macro export_slice): unset, the views return every record. */
+const ORDERS_VARIABLE = 'revrec_export_slice_orders';
+const ITEMS_VARIABLE = 'revrec_export_slice_items';
+
+/**
+ * How each type's records are tied to orders, in exported columns: a record is in the slice when `nullColumn` is
+ * NULL (lines outside any order: invoice-as-contract lines and their documents) or `column` is in the variable's
+ * list. A grouped record (rollforward, revenue, deferred balance) groups lines of one Sales_Order_Id; a document
+ * follows its order item. Journals have no entry: they are closed periods only, which change only with a close or
+ * reopen, and then everything is compared.
+ */
+const SLICED: Partial<Record<ExportTypeName, { column: string; nullColumn: string; variable: string }>> = {
+  unearned_revenue_rollforward: { column: 'Sales_Order_Id', nullColumn: 'Sales_Order_Id', variable: ORDERS_VARIABLE },
+  revenue: { column: 'Sales_Order_Id', nullColumn: 'Sales_Order_Id', variable: ORDERS_VARIABLE },
+  deferred_revenue_balance: { column: 'Sales_Order_Id', nullColumn: 'Sales_Order_Id', variable: ORDERS_VARIABLE },
+  orders: { column: 'Sales_Order_Id', nullColumn: 'Sales_Order_Id', variable: ORDERS_VARIABLE },
+  expenses: { column: 'Sales_Order_Id', nullColumn: 'Sales_Order_Id', variable: ORDERS_VARIABLE },
+  revenue_backlog: { column: 'Sales_Order_Id', nullColumn: 'Sales_Order_Id', variable: ORDERS_VARIABLE },
+  invoices: { column: 'Sales_Order_Item_Id', nullColumn: 'Sales_Order_Id', variable: ITEMS_VARIABLE },
+};
+
+/** A predicate over a type's delivered records (alias `s`), or `skip`: nothing of the type can have changed. */
+export type RecordSlice = { readonly kind: 'skip' } | { readonly kind: 'where'; readonly predicate: (alias: string) => string };
+
+export function recordSlice(type: ExportType): RecordSlice {
+  const sliced = SLICED[type.name];
+  if (!sliced) return { kind: 'skip' };
+  return {
+    kind: 'where',
+    predicate: (alias) =>
+      `(${alias}.${quoteIdent(sliced.nullColumn)} IS NULL OR ${alias}.${quoteIdent(sliced.column)} IN (SELECT unnest(getvariable('${sliced.variable}'))))`,
+  };
+}
+
+/**
+ * Narrows the export views to the records that can differ from what was last delivered, when only the orders in the
+ * change log (since the continuous export's mark) were rebuilt: records of those orders (or their items), records of
+ * lines outside any order (general-import and invoice-as-contract lines, recomputed by every build), and every
+ * delivered record whose order or item is no longer an order line's (it may have vanished). Everything else was
+ * built from the same rows as when it was last compared. The lists go into session variables that the views read
+ * right after their scans (macro export_slice), so the joins and aggregates above run on the slice only; an IN
+ * (subquery) on the views' output would run after them. Run `clearExportSlice` when done.
+ */
+export async function setExportSlice(wh: Warehouse): Promise<void> {
+  const lines = 'intermediate.int_contract_lines';
+  const list = async (variable: string, line: 'sales_order_id' | 'sales_order_item_id') => {
+    const orphans = EXPORT_TYPES.filter((t) => SLICED[t.name]?.variable === variable).map((t) => {
+      const column = quoteIdent(SLICED[t.name]!.column);
+      return `SELECT ${column} AS v FROM ${continuousStateTable(t)} WHERE ${column} IS NOT NULL
+              AND ${column} NOT IN (SELECT ${line} FROM ${lines} WHERE line_kind = 'order' AND ${line} IS NOT NULL)`;
+    });
+    await wh.run(
+      `SET VARIABLE ${variable} = (
+         WITH raw AS (
+           SELECT ${line} AS v FROM (${changedOrdersSql(CONTINUOUS_CONSUMER)})
+           UNION SELECT ${line} FROM ${lines} WHERE line_kind <> 'order' AND ${line} IS NOT NULL
+         )
+         SELECT coalesce(list(DISTINCT v), CAST([] AS VARCHAR[])) FROM (
+           SELECT v FROM raw
+           -- the formula-injection guard (macro safe_text) may have prefixed an apostrophe to the delivered value
+           UNION ALL SELECT '''' || v FROM raw WHERE regexp_matches(v, '^[=+\\-@\\t\\r]')
+           ${orphans.map((o) => `UNION ALL ${o}`).join('\n')}
+         )
+       )`,
+    );
+  };
+  await list(ORDERS_VARIABLE, 'sales_order_id');
+  await list(ITEMS_VARIABLE, 'sales_order_item_id');
+}
+
+export async function clearExportSlice(wh: Warehouse): Promise<void> {
+  await wh.run(`RESET VARIABLE ${ORDERS_VARIABLE}`);
+  await wh.run(`RESET VARIABLE ${ITEMS_VARIABLE}`);
+}

@@ -1,0 +1,100 @@
+import type { Warehouse } from '../warehouse/warehouse.js';
+import { addIncompleteRunHook, addPostBuildHook, addStateTableDdl } from '../warehouse/state-tables.js';
+
+/**
+ * What changed in the books, build by build, so a consumer (the continuous export) can look only at the orders that
+ * changed since it last looked instead of comparing every record. Each complete build logs one entry: the orders it
+ * recomputed (intermediate.int_rechain_scope, with their items) or `everything` when it rebuilt the chain in full
+ * (int_build_scope.full_rechain). Whatever else changes what the models or frozen tables hold logs `everything`: a
+ * run with --select or a failure (it may have replaced tables the log does not describe), a close, a reopen.
+ * A consumer remembers the last entry it took (`meta.change_log_marks`); without a mark it takes everything.
+ */
+addStateTableDdl(
+  `CREATE TABLE IF NOT EXISTS meta.change_log (
+    seq BIGINT NOT NULL,
+    logged_at TIMESTAMP NOT NULL,
+    everything BOOLEAN NOT NULL,
+    reason VARCHAR NOT NULL
+  )`,
+  `COMMENT ON TABLE meta.change_log IS 'One row per build, close, reopen or partial run: whether everything may have changed, or only the orders in meta.change_log_orders.'`,
+  `CREATE TABLE IF NOT EXISTS meta.change_log_orders (
+    seq BIGINT NOT NULL,
+    sales_order_id VARCHAR NOT NULL,
+    sales_order_item_id VARCHAR NOT NULL
+  )`,
+  `COMMENT ON TABLE meta.change_log_orders IS 'The orders (with every item) a build recomputed, by meta.change_log.seq.'`,
+  `CREATE TABLE IF NOT EXISTS meta.change_log_marks (
+    consumer VARCHAR NOT NULL,
+    seq BIGINT NOT NULL
+  )`,
+  `COMMENT ON TABLE meta.change_log_marks IS 'The last meta.change_log entry each consumer (the continuous export) has taken into account.'`,
+);
+
+const NEXT_SEQ = 'SELECT coalesce(max(seq), 0) + 1 FROM meta.change_log';
+
+/** Logs that anything may have changed (close, reopen, a partial or failed run). Run it inside the change's transaction. */
+export async function logEverythingChanged(wh: Warehouse, reason: string): Promise<void> {
+  await wh.run(`INSERT INTO meta.change_log SELECT (${NEXT_SEQ}), now(), true, $1`, [reason]);
+}
+
+/** After a complete build: the orders it recomputed, or everything when it rebuilt the chain (or has no such models). */
+async function logBuild(wh: Warehouse): Promise<void> {
+  const sliced =
+    (await wh.relationExists('intermediate', 'int_rechain_scope')) &&
+    (await wh.relationExists('intermediate', 'int_build_scope')) &&
+    (await wh.scalar<boolean>('SELECT NOT full_rechain FROM intermediate.int_build_scope')) === true;
+  if (!sliced) return logEverythingChanged(wh, 'build (full)');
+  await wh.transaction(async () => {
+    const seq = await wh.scalar<bigint>(NEXT_SEQ);
+    await wh.run(`INSERT INTO meta.change_log VALUES ($1, now(), false, 'build (orders touched by new files)')`, [seq!]);
+    // Nobody has taken the log yet (no continuous export ran): a first consumer takes everything anyway.
+    await wh.run(
+      `INSERT INTO meta.change_log_orders SELECT $1, sales_order_id, sales_order_item_id FROM intermediate.int_rechain_scope
+       WHERE EXISTS (SELECT 1 FROM meta.change_log_marks)`,
+      [seq!],
+    );
+  });
+}
+
+// Registered before the build watermark (meta.build_state, period-tables.ts imports this module first): a crash
+// between the two leaves the watermark behind, so the next build recomputes and logs the same orders again, never
+// a watermark past orders nobody logged.
+addPostBuildHook(logBuild);
+addIncompleteRunHook((wh) => logEverythingChanged(wh, 'run with --select, or a failed build'));
+
+/** What changed since a consumer's mark: `everything`, or the orders (and their items) of every entry after it. */
+export interface ChangeSlice {
+  /** The newest entry taken into account; the consumer marks it once it has used the slice. */
+  readonly through: bigint;
+  /** True when anything may have changed (or the consumer has no mark yet). */
+  readonly everything: boolean;
+}
+
+export async function readChangeSlice(wh: Warehouse, consumer: string): Promise<ChangeSlice> {
+  const [row] = await wh.rows<{ through: string; marked: string | null; everything: boolean }>(
+    `SELECT CAST(coalesce((SELECT max(seq) FROM meta.change_log), 0) AS VARCHAR) AS through,
+            CAST((SELECT max(seq) FROM meta.change_log_marks WHERE consumer = $1) AS VARCHAR) AS marked,
+            coalesce((SELECT bool_or(everything) FROM meta.change_log
+                      WHERE seq > (SELECT coalesce(max(seq), 0) FROM meta.change_log_marks WHERE consumer = $1)), false) AS everything`,
+    [consumer],
+  );
+  return { through: BigInt(row!.through), everything: row!.marked === null || row!.everything };
+}
+
+/** SQL for the orders and items of the entries after the consumer's mark (columns sales_order_id, sales_order_item_id). */
+export function changedOrdersSql(consumer: string): string {
+  return `SELECT sales_order_id, sales_order_item_id FROM meta.change_log_orders
+          WHERE seq > (SELECT coalesce(max(seq), 0) FROM meta.change_log_marks WHERE consumer = '${consumer.replaceAll("'", "''")}')`;
+}
+
+/**
+ * Records that the consumer has taken every entry up to `through` into account, and forgets entries every consumer
+ * has taken (the log stays as long as the slices not yet exported).
+ */
+export async function markChangesTaken(wh: Warehouse, consumer: string, through: bigint): Promise<void> {
+  await wh.run('DELETE FROM meta.change_log_marks WHERE consumer = $1', [consumer]);
+  await wh.run('INSERT INTO meta.change_log_marks VALUES ($1, $2)', [consumer, through]);
+  const oldest = 'SELECT min(seq) FROM meta.change_log_marks';
+  await wh.run(`DELETE FROM meta.change_log_orders WHERE seq <= (${oldest})`);
+  await wh.run(`DELETE FROM meta.change_log WHERE seq < (${oldest})`);
+}
