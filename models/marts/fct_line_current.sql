@@ -9,7 +9,8 @@ today as (
     select l.* exclude (line_version), c.* exclude (line_key)
     from {{ref 'int_line_cumulative'}} as c
     join {{ref 'int_contract_lines'}} as l using (line_key)
-    where not c.is_pending{{#is_incremental}} and {{in_rechain_lines 'line_key' or_not_in='int_line_cumulative'}}{{/is_incremental}}
+    -- (today's lines are all in int_line_cumulative: the lines that left the books come from the frozen side)
+    where not c.is_pending{{#is_incremental}} and {{in_rechain_lines 'line_key'}}{{/is_incremental}}
 ),
 pending as (select line_key from {{ref 'int_line_cumulative'}} where is_pending{{#is_incremental}} and {{in_rechain_lines 'line_key'}}{{/is_incremental}}),
 frozen as (select * from {{source 'meta' 'frozen_line_state'}}{{#is_incremental}} where {{in_rechain_lines 'line_key' or_not_in='int_line_cumulative'}}{{/is_incremental}}),

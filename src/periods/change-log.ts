@@ -1,11 +1,12 @@
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { addIncompleteRunHook, addPostBuildHook, addStateTableDdl } from '../warehouse/state-tables.js';
+import type { BuildInfo } from '../warehouse/state-tables.js';
 
 /**
  * What changed in the books, build by build, so a consumer (the continuous export) can look only at the orders that
  * changed since it last looked instead of comparing every record. Each complete build logs one entry: the orders it
  * recomputed (intermediate.int_rechain_scope, with their items) or `everything` when it rebuilt the chain in full
- * (int_build_scope.full_rechain). Whatever else changes what the models or frozen tables hold logs `everything`: a
+ * (int_build_scope.full_rechain) or was run with --full-refresh. Whatever else changes what the models or frozen tables hold logs `everything`: a
  * run with --select or a failure (it may have replaced tables the log does not describe), a close, a reopen.
  * A consumer remembers the last entry it took (`meta.change_log_marks`); without a mark it takes everything.
  */
@@ -38,8 +39,10 @@ export async function logEverythingChanged(wh: Warehouse, reason: string): Promi
 }
 
 /** After a complete build: the orders it recomputed, or everything when it rebuilt the chain (or has no such models). */
-async function logBuild(wh: Warehouse): Promise<void> {
+async function logBuild(wh: Warehouse, build: BuildInfo): Promise<void> {
+  // A --full-refresh may have been run to repair something outside any slice: let the consumers compare everything.
   const sliced =
+    !build.fullRefresh &&
     (await wh.relationExists('intermediate', 'int_rechain_scope')) &&
     (await wh.relationExists('intermediate', 'int_build_scope')) &&
     (await wh.scalar<boolean>('SELECT NOT full_rechain FROM intermediate.int_build_scope')) === true;

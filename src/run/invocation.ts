@@ -105,7 +105,7 @@ export async function runBuild(request: BuildRequest): Promise<BuildOutcome> {
       results,
     };
     const complete = (request.command === 'run' || request.command === 'build') && !request.select?.length && !request.exclude?.length;
-    if (complete && results.every((r) => r.kind !== 'model' || r.status === 'success')) await runPostBuildHooks(wh);
+    if (complete && results.every((r) => r.kind !== 'model' || r.status === 'success')) await runPostBuildHooks(wh, { fullRefresh: request.fullRefresh ?? false });
     else if (results.some((r) => r.kind === 'model' && r.status !== 'skipped')) await runIncompleteRunHooks(wh);
     await recordRunEnd(wh, invocationId, succeeded(result) ? 'success' : 'error', result, finishedAt);
     await writeRunResults(targetDir, result);

@@ -45,7 +45,11 @@ export async function ensureStateTables(wh: Warehouse): Promise<void> {
 }
 
 /** Called after a build that ran every model successfully (no selection); see `addPostBuildHook`. */
-type PostBuildHook = (wh: Warehouse) => Promise<void>;
+/** What a post-build hook learns about the build: whether it rebuilt incremental models from scratch. */
+export interface BuildInfo {
+  readonly fullRefresh: boolean;
+}
+type PostBuildHook = (wh: Warehouse, build: BuildInfo) => Promise<void>;
 const postBuildHooks: PostBuildHook[] = [];
 
 /**
@@ -56,8 +60,8 @@ export function addPostBuildHook(hook: PostBuildHook): void {
   if (!postBuildHooks.includes(hook)) postBuildHooks.push(hook);
 }
 
-export async function runPostBuildHooks(wh: Warehouse): Promise<void> {
-  for (const hook of postBuildHooks) await hook(wh);
+export async function runPostBuildHooks(wh: Warehouse, build: BuildInfo): Promise<void> {
+  for (const hook of postBuildHooks) await hook(wh, build);
 }
 
 type IncompleteRunHook = (wh: Warehouse) => Promise<void>;
