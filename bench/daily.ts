@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -19,10 +19,10 @@ import { SilentReporter } from './support/silent-reporter.js';
 const PROJECT = resolve(fileURLToPath(import.meta.url), '../..');
 
 /**
- * `npm run bench -- daily --lines 1000000 [--change 0.01]`: the daily run on a big warehouse. Generates N order
+ * `npm run bench -- daily --lines 1000000 [--change 0.01] [--rates]`: the daily run on a big warehouse. Generates N order
  * lines over 12 months (first period = the last month, so every order is in the books), runs the pipeline once (the
  * initial full build and the first continuous export), then delivers a day's file in which 1% of the order lines
- * changed (their Sale_Price), and times `revrec pipeline` again step by step: extract, build (incremental), export
+ * changed (their Sale_Price) (with `--rates`, also a file correcting the rates of 2024-12-13), and times `revrec pipeline` again step by step: extract, build (incremental), export
  * (continuous: only the changed records), publish. For comparison it then times a full rebuild
  * (`build --full-refresh`) of the same warehouse.
  */
@@ -54,6 +54,8 @@ export async function main(argv: string[]): Promise<void> {
 
     const changed = await writeDelta(join(inbox, 'orders.csv'), join(inbox, 'orders_daily_delta.csv'), Math.round(1 / change));
     say(`delivered a day's file: ${changed.toLocaleString('en-US')} changed order lines (${(change * 100).toFixed(1)}%)`);
+    const rates = flags.rates ? await writeRateCorrection(join(inbox, 'fx_rates.csv'), join(inbox, 'fx_rates_daily.csv'), '2024-12-13') : 0;
+    if (rates) say(`and a rates file correcting ${rates} rate(s) of 2024-12-13 (every lookup of those currencies from that day on may move)`);
     t0 = performance.now();
     const daily = await runPipeline({ projectDir: PROJECT, steps: ['extract', 'build', 'export', 'publish'], reporter, clock, all: true });
     const dailyMs = performance.now() - t0;
@@ -75,6 +77,7 @@ export async function main(argv: string[]): Promise<void> {
     printFigures('daily', {
       lines,
       changed_lines: changed,
+      corrected_rates: rates,
       initial_pipeline_ms: ms(initialMs),
       daily_pipeline_ms: ms(dailyMs),
       daily_steps_ms: Object.fromEntries(daily.steps.map((s) => [s.step, s.durationMs])),
@@ -86,6 +89,20 @@ export async function main(argv: string[]): Promise<void> {
   } finally {
     if (!flags.keep) await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** Re-delivers the rates of one day with the last digit of each rate raised by one: a correction. */
+async function writeRateCorrection(from: string, to: string, day: string): Promise<number> {
+  const lines = (await readFile(from, 'utf8')).trimEnd().split('\n');
+  const rows = lines.slice(1).filter((line) => line.split(',')[2] === day);
+  const corrected = rows.map((line) => {
+    const cells = line.split(',');
+    const rate = cells[3]!;
+    cells[3] = rate.slice(0, -1) + String((Number(rate.at(-1)) + 1) % 10);
+    return cells.join(',');
+  });
+  await writeFile(to, [lines[0], ...corrected].join('\n') + '\n');
+  return corrected.length;
 }
 
 /** Copies every `every`-th data row of the orders file with its Sale_Price raised by 1 %, as a new delivery. */

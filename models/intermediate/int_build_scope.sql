@@ -38,11 +38,11 @@ scope as (
 select * exclude (previous_period),
     full_restage or previous_period is distinct from current_period as full_recompute,
     -- The models after staging (allocation, documents, lines, cumulatives, schedule) recompute only the orders
-    -- today's orders, invoices and commissions touch (int_rechain_scope), unless everything may have changed or an
-    -- input that reaches across orders landed: rates (a rate moves the lookups of every line of its currency after
-    -- its date), general-import rows (overrides and splits of any item) or exclusions (macro rechain_all).
+    -- today's orders, invoices, commissions and rates touch (int_rechain_scope), unless everything may have changed
+    -- or an input that reaches across orders landed: general-import rows (overrides and splits of any item) or
+    -- exclusions (macro rechain_all).
     full_restage or previous_period is distinct from current_period
-        {{#each (list "fx_rates" "general_import" "exclusions")}}
+        {{#each (list "general_import" "exclusions")}}
         or exists (select 1 from {{source 'raw' this}} as r where r._version > previous_version)
         {{/each}}
         as full_rechain

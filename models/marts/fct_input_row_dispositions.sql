@@ -9,7 +9,8 @@
 -- Bad input never vanishes: the counts per type equal the raw tables' (data test input_row_counts).
 with scope as (select previous_version from {{ref 'int_build_scope'}}),
 -- _slice_key: what a daily build replaces the row by (macro in_disposition_slice): the order item it names ('' for
--- none) for orders, invoices and commissions, '*' (always) for general-import rows, NULL (only when new) otherwise.
+-- none) for orders, invoices and commissions, '*' (always) for rate and general-import rows, NULL (only when new)
+-- otherwise.
 raw_rows as (
     {{#is_incremental}}
     {{#each (list "orders" "invoices" "commissions")}}
@@ -18,10 +19,12 @@ raw_rows as (
     where s._version > (select previous_version from scope) or {{in_rechain_items "coalesce(s.sales_order_item_id, '')"}}
     union all
     {{/each}}
-    select 'general_import', s._version, s._source, s._file, s._row, s.record_key, s.row_status, '*'
-    from {{ref 'stg_general_import'}} as s
+    {{#each (list "fx_rates" "general_import")}}
+    select '{{this}}', s._version, s._source, s._file, s._row, s.record_key, s.row_status, '*'
+    from {{ref (concat "stg_" this)}} as s
     union all
-    {{#each (list "fx_rates" "exclusions" "products" "currencies" "gl_accounts")}}
+    {{/each}}
+    {{#each (list "exclusions" "products" "currencies" "gl_accounts")}}
     select '{{this}}', s._version, s._source, s._file, s._row, s.record_key, s.row_status, cast(null as varchar)
     from {{ref (concat "stg_" this)}} as s
     where s._version > (select previous_version from scope)
@@ -40,7 +43,7 @@ raw_rows as (
     {{/each}}
     {{#each (list "fx_rates" "general_import" "exclusions" "products" "currencies" "gl_accounts")}}
     select '{{this}}', r._version, r._source, r._file, r._row, s.record_key, s.row_status,
-        case when s._row is not null and '{{this}}' = 'general_import' then '*' end
+        case when s._row is not null and '{{this}}' in ('fx_rates', 'general_import') then '*' end
     from {{source 'raw' this}} as r
     left join {{ref (concat "stg_" this)}} as s using (_version, _file, _row)
     union all
