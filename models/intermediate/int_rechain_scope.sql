@@ -1,35 +1,40 @@
 -- The slice of the books today's files can change, when int_build_scope.full_rechain is false: every order a new
 -- order row, invoice row or commission row touches, with all its items (of any version, so an item that moved to
 -- another order dirties both). A document or commission touches the order of the item it names, in any version of
--- its key. A new or corrected rate of a currency on date d can move only lookups on or after d (a lookup takes the
--- latest rate on or before its date), so it touches the orders whose lines, documents or commissions in that
--- currency are dated on or after d (contract rate: the order date; documents: the billing date; commissions: theirs). The models after staging replace exactly this slice (macros in_rechain_orders, in_rechain_items,
+-- its key. A new or corrected rate of a currency on date d can move only lookups from d to that currency's next rate
+-- date, so it touches the orders whose lines, documents or commissions in that currency are dated in that window
+-- (contract rate: the order date; documents: the billing date; commissions: theirs). The models after staging replace exactly this slice (macros in_rechain_orders, in_rechain_items,
 -- in_rechain_lines) plus the few rows outside any order (general-import and invoice-as-contract lines, rows in
 -- error), which they always recompute. Empty when the build recomputes everything.
 with scope as (select previous_version, full_rechain from {{ref 'int_build_scope'}}),
+-- Rates: only a rate between the home currency and another reaches a lookup (int_home_rates); a lookup takes the
+-- latest usable rate on or before its date, so a rate of currency c dated d moves only lookups of c from d up to
+-- (not including) c's next rate date.
+touched_rates as (
+    select case when r.to_currency = s.home_currency then r.from_currency else r.to_currency end as currency, r.rate_date
+    from {{ref 'stg_fx_rates'}} as r
+    cross join (select home_currency from {{ref 'int_settings'}}) as s
+    where r.record_key in (select record_key from {{ref 'stg_fx_rates'}} where _version > (select previous_version from scope))
+      and r.rate_date is not null
+      and (r.to_currency = s.home_currency) <> (r.from_currency = s.home_currency)
+),
 rate_changes as (
-    select currency, min(rate_date) as from_date
-    from (
-        select from_currency as currency, rate_date from {{ref 'stg_fx_rates'}} as r
-        where r.record_key in (select record_key from {{ref 'stg_fx_rates'}} where _version > (select previous_version from scope))
-        union all
-        select to_currency, rate_date from {{ref 'stg_fx_rates'}} as r
-        where r.record_key in (select record_key from {{ref 'stg_fx_rates'}} where _version > (select previous_version from scope))
-    )
-    where rate_date is not null and currency is not null
-    group by currency
+    select t.currency, t.rate_date as from_date, min(h.rate_date) as to_date
+    from (select distinct currency, rate_date from touched_rates) as t
+    left join {{ref 'int_home_rates'}} as h on h.currency = t.currency and h.rate_date > t.rate_date
+    group by t.currency, t.rate_date
 ),
 changed_items as (
     select o.sales_order_item_id from {{ref 'stg_orders'}} as o
-    join rate_changes as r on r.currency = o.currency and o.order_date >= r.from_date
+    join rate_changes as r on r.currency = o.currency and o.order_date >= r.from_date and (o.order_date < r.to_date or r.to_date is null)
     where o.row_status = 'current'
     union
     select d.sales_order_item_id from {{ref 'stg_invoices'}} as d
-    join rate_changes as r on r.currency = d.currency and d.billing_date >= r.from_date
+    join rate_changes as r on r.currency = d.currency and d.billing_date >= r.from_date and (d.billing_date < r.to_date or r.to_date is null)
     where d.row_status = 'current'
     union
     select c.sales_order_item_id from {{ref 'stg_commissions'}} as c
-    join rate_changes as r on r.currency = c.currency and c.commission_date >= r.from_date
+    join rate_changes as r on r.currency = c.currency and c.commission_date >= r.from_date and (c.commission_date < r.to_date or r.to_date is null)
     where c.row_status = 'current'
     union
     select sales_order_item_id from {{ref 'stg_orders'}}
