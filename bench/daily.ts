@@ -55,7 +55,7 @@ export async function main(argv: string[]): Promise<void> {
     const changed = await writeDelta(join(inbox, 'orders.csv'), join(inbox, 'orders_daily_delta.csv'), Math.round(1 / change));
     say(`delivered a day's file: ${changed.toLocaleString('en-US')} changed order lines (${(change * 100).toFixed(1)}%)`);
     const rates = flags.rates ? await writeRateCorrection(join(inbox, 'fx_rates.csv'), join(inbox, 'fx_rates_daily.csv'), '2024-12-13') : 0;
-    if (rates) say(`and a rates file correcting ${rates} rate(s) of 2024-12-13 (every lookup of those currencies from that day on may move)`);
+    if (rates) say(`and a rates file correcting ${rates} rate(s) of 2024-12-13 (the lookups of those currencies from that day to the next rate date move)`);
     t0 = performance.now();
     const daily = await runPipeline({ projectDir: PROJECT, steps: ['extract', 'build', 'export', 'publish'], reporter, clock, all: true });
     const dailyMs = performance.now() - t0;
