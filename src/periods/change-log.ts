@@ -1,5 +1,6 @@
 import type { Warehouse } from '../warehouse/warehouse.js';
-import { addIncompleteRunHook, addPostBuildHook, addStateTableDdl } from '../warehouse/state-tables.js';
+import { quoteLiteral } from '../compile/node-ids.js';
+import { addPostBuildHook, addStateTableDdl } from '../warehouse/state-tables.js';
 import type { BuildInfo } from '../warehouse/state-tables.js';
 
 /**
@@ -38,8 +39,12 @@ export async function logEverythingChanged(wh: Warehouse, reason: string): Promi
   await wh.run(`INSERT INTO meta.change_log SELECT (${NEXT_SEQ}), now(), true, $1`, [reason]);
 }
 
-/** After a complete build: the orders it recomputed, or everything when it rebuilt the chain (or has no such models). */
+/**
+ * After a run that built models: the orders a complete build recomputed, or everything when it rebuilt the chain (or
+ * has no such models), or was not complete (a --select or failed run may have replaced tables the log cannot describe).
+ */
 async function logBuild(wh: Warehouse, build: BuildInfo): Promise<void> {
+  if (!build.complete) return logEverythingChanged(wh, 'run with --select, or a failed build');
   // A --full-refresh may have been run to repair something outside any slice: let the consumers compare everything.
   const sliced =
     !build.fullRefresh &&
@@ -63,7 +68,6 @@ async function logBuild(wh: Warehouse, build: BuildInfo): Promise<void> {
 // between the two leaves the watermark behind, so the next build recomputes and logs the same orders again, never
 // a watermark past orders nobody logged.
 addPostBuildHook(logBuild);
-addIncompleteRunHook((wh) => logEverythingChanged(wh, 'run with --select, or a failed build'));
 
 /** What changed since a consumer's mark: `everything`, or the orders (and their items) of every entry after it. */
 export interface ChangeSlice {
@@ -73,21 +77,23 @@ export interface ChangeSlice {
   readonly everything: boolean;
 }
 
+/** The last entry a consumer took (NULL: it has none). */
+function markSql(consumer: string): string {
+  return `(SELECT max(seq) FROM meta.change_log_marks WHERE consumer = ${quoteLiteral(consumer)})`;
+}
+
 export async function readChangeSlice(wh: Warehouse, consumer: string): Promise<ChangeSlice> {
   const [row] = await wh.rows<{ through: string; marked: string | null; everything: boolean }>(
     `SELECT CAST(coalesce((SELECT max(seq) FROM meta.change_log), 0) AS VARCHAR) AS through,
-            CAST((SELECT max(seq) FROM meta.change_log_marks WHERE consumer = $1) AS VARCHAR) AS marked,
-            coalesce((SELECT bool_or(everything) FROM meta.change_log
-                      WHERE seq > (SELECT coalesce(max(seq), 0) FROM meta.change_log_marks WHERE consumer = $1)), false) AS everything`,
-    [consumer],
+            CAST(${markSql(consumer)} AS VARCHAR) AS marked,
+            coalesce((SELECT bool_or(everything) FROM meta.change_log WHERE seq > coalesce(${markSql(consumer)}, 0)), false) AS everything`,
   );
   return { through: BigInt(row!.through), everything: row!.marked === null || row!.everything };
 }
 
 /** SQL for the orders and items of the entries after the consumer's mark (columns sales_order_id, sales_order_item_id). */
 export function changedOrdersSql(consumer: string): string {
-  return `SELECT sales_order_id, sales_order_item_id FROM meta.change_log_orders
-          WHERE seq > (SELECT coalesce(max(seq), 0) FROM meta.change_log_marks WHERE consumer = '${consumer.replaceAll("'", "''")}')`;
+  return `SELECT sales_order_id, sales_order_item_id FROM meta.change_log_orders WHERE seq > coalesce(${markSql(consumer)}, 0)`;
 }
 
 /**

@@ -53,8 +53,8 @@ addStateTableDdl(
   `COMMENT ON TABLE meta.build_state IS 'The watermark of the last complete successful build (newest input version, period, project state); incremental models recompute what changed since.'`,
 );
 
-addPostBuildHook(async (wh) => {
-  if (!(await wh.relationExists('intermediate', 'int_build_scope'))) return;
+addPostBuildHook(async (wh, build) => {
+  if (!build.complete || !(await wh.relationExists('intermediate', 'int_build_scope'))) return;
   await wh.run(
     `INSERT OR REPLACE INTO meta.build_state (id, built_version, current_period, state_hash, stage_deletions, built_at)
      SELECT 1, current_version, current_period, state_hash, stage_deletions, now() FROM intermediate.int_build_scope`,

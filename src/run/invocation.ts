@@ -8,7 +8,7 @@ import { buildPlan, formatPlan } from '../plan/build-plan.js';
 import type { Command, Plan } from '../plan/plan-types.js';
 import type { Reporter } from '../reporter/reporter.js';
 import { registerUdfs } from '../udf/index.js';
-import { ensureStateTables, runIncompleteRunHooks, runPostBuildHooks } from '../warehouse/state-tables.js';
+import { ensureStateTables, runPostBuildHooks } from '../warehouse/state-tables.js';
 import { Warehouse } from '../warehouse/warehouse.js';
 import { writeCompiledSql, writeManifest, writeRunResults } from './artifacts.js';
 import { executePlan } from './execute-plan.js';
@@ -104,9 +104,14 @@ export async function runBuild(request: BuildRequest): Promise<BuildOutcome> {
       elapsed_time_ms: finishedAt.getTime() - startedAt.getTime(),
       results,
     };
-    const complete = (request.command === 'run' || request.command === 'build') && !request.select?.length && !request.exclude?.length;
-    if (complete && results.every((r) => r.kind !== 'model' || r.status === 'success')) await runPostBuildHooks(wh, { fullRefresh: request.fullRefresh ?? false });
-    else if (results.some((r) => r.kind === 'model' && r.status !== 'skipped')) await runIncompleteRunHooks(wh);
+    const complete =
+      (request.command === 'run' || request.command === 'build') &&
+      !request.select?.length &&
+      !request.exclude?.length &&
+      results.every((r) => r.kind !== 'model' || r.status === 'success');
+    if (complete || results.some((r) => r.kind === 'model' && r.status !== 'skipped')) {
+      await runPostBuildHooks(wh, { complete, fullRefresh: request.fullRefresh ?? false });
+    }
     await recordRunEnd(wh, invocationId, succeeded(result) ? 'success' : 'error', result, finishedAt);
     await writeRunResults(targetDir, result);
     return { project, graph, plan, result };

@@ -44,17 +44,20 @@ export async function ensureStateTables(wh: Warehouse): Promise<void> {
   for (const initializer of initializers) await initializer(wh);
 }
 
-/** Called after a build that ran every model successfully (no selection); see `addPostBuildHook`. */
-/** What a post-build hook learns about the build: whether it rebuilt incremental models from scratch. */
+/** What a post-build hook learns about the run that built models. */
 export interface BuildInfo {
+  /** Every model ran and succeeded, without --select/--exclude: a complete build. */
+  readonly complete: boolean;
+  /** Incremental models were rebuilt from scratch (--full-refresh). */
   readonly fullRefresh: boolean;
 }
 type PostBuildHook = (wh: Warehouse, build: BuildInfo) => Promise<void>;
 const postBuildHooks: PostBuildHook[] = [];
 
 /**
- * Registers work to do after a complete, successful build (every model, no --select): the periods layer records
- * the build watermark that incremental models compare against.
+ * Registers work to do after every run that built models: the periods layer records the build watermark that
+ * incremental models compare against (complete builds only) and what the build changed (a partial or failed run may
+ * have changed anything).
  */
 export function addPostBuildHook(hook: PostBuildHook): void {
   if (!postBuildHooks.includes(hook)) postBuildHooks.push(hook);
@@ -62,19 +65,4 @@ export function addPostBuildHook(hook: PostBuildHook): void {
 
 export async function runPostBuildHooks(wh: Warehouse, build: BuildInfo): Promise<void> {
   for (const hook of postBuildHooks) await hook(wh, build);
-}
-
-type IncompleteRunHook = (wh: Warehouse) => Promise<void>;
-const incompleteRunHooks: IncompleteRunHook[] = [];
-
-/**
- * Registers work to do after a run that built models but was not a complete, successful build (a --select, a failed
- * model): layers that track what each build changed must assume anything did.
- */
-export function addIncompleteRunHook(hook: IncompleteRunHook): void {
-  if (!incompleteRunHooks.includes(hook)) incompleteRunHooks.push(hook);
-}
-
-export async function runIncompleteRunHooks(wh: Warehouse): Promise<void> {
-  for (const hook of incompleteRunHooks) await hook(wh);
 }
