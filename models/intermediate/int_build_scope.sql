@@ -34,16 +34,19 @@ scope as (
     from versions as v
     cross join settings as s
     left join previous as p on true
+),
+recompute as (
+    select * exclude (previous_period), full_restage or previous_period is distinct from current_period as full_recompute
+    from scope
 )
-select * exclude (previous_period),
-    full_restage or previous_period is distinct from current_period as full_recompute,
+select *,
     -- The models after staging (allocation, documents, lines, cumulatives, schedule) recompute only the orders
     -- today's orders, invoices, commissions and rates touch (int_rechain_scope), unless everything may have changed
     -- or an input that reaches across orders landed: general-import rows (overrides and splits of any item) or
     -- exclusions (macro rechain_all).
-    full_restage or previous_period is distinct from current_period
+    full_recompute
         {{#each (list "general_import" "exclusions")}}
         or exists (select 1 from {{source 'raw' this}} as r where r._version > previous_version)
         {{/each}}
         as full_rechain
-from scope
+from recompute

@@ -41,9 +41,14 @@ raw_rows as (
     left join {{ref (concat "stg_" this)}} as s using (_version, _file, _row)
     union all
     {{/each}}
-    {{#each (list "fx_rates" "general_import" "exclusions" "products" "currencies" "gl_accounts")}}
-    select '{{this}}', r._version, r._source, r._file, r._row, s.record_key, s.row_status,
-        case when s._row is not null and '{{this}}' in ('fx_rates', 'general_import') then '*' end
+    {{#each (list "fx_rates" "general_import")}}
+    select '{{this}}', r._version, r._source, r._file, r._row, s.record_key, s.row_status, case when s._row is not null then '*' end
+    from {{source 'raw' this}} as r
+    left join {{ref (concat "stg_" this)}} as s using (_version, _file, _row)
+    union all
+    {{/each}}
+    {{#each (list "exclusions" "products" "currencies" "gl_accounts")}}
+    select '{{this}}', r._version, r._source, r._file, r._row, s.record_key, s.row_status, cast(null as varchar)
     from {{source 'raw' this}} as r
     left join {{ref (concat "stg_" this)}} as s using (_version, _file, _row)
     union all
