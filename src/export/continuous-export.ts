@@ -41,7 +41,7 @@ export interface ContinuousOutcome extends Partial<ExportOutcome> {
 
 /**
  * The continuous export (seed 000, exports.md): every record of the nine types not delivered before or changed since
- * (a content hash per `_record_key`), a vanished record once more with its amounts at 0, each type in one file
+ * (compared per `_record_key` with the values last delivered), a vanished record once more with its amounts at 0, each type in one file
  * `continuousexport-<type>-<version>.<ext>` (version = the highest `Version` in it, `Version` the last column), then
  * `continuousexport-manifest-<version>.json`. Records behind an FX-pending line are held back until the rate arrives.
  * Journals only for closed periods. Nothing new: no file at all. What was sent is remembered in

@@ -43,7 +43,6 @@ function continuousStateDdl(type: ExportType): string {
     _amount_minor_unit INTEGER,
     Version BIGINT,
     _record_key VARCHAR NOT NULL,
-    _content_hash VARCHAR NOT NULL,
     _zeroed BOOLEAN NOT NULL,
     _file_version BIGINT NOT NULL,
     _export_id VARCHAR NOT NULL
@@ -52,8 +51,8 @@ function continuousStateDdl(type: ExportType): string {
 
 /**
  * Engine-owned export bookkeeping (schema `meta`): every export run, the files it wrote (rows, bytes, SHA-256, control
- * totals), where each file was delivered, and per record what the continuous export last delivered (its content hash
- * and the values sent, so a record that disappears can be sent once more at zero). The continuous state changes only
+ * totals), where each file was delivered, and per record what the continuous export last delivered (the values sent: the next run compares the records with them,
+ * and a record that disappears is sent once more at zero). The continuous state changes only
  * after every destination accepted the files, so a crash re-sends instead of losing records.
  */
 addStateTableDdl(
@@ -97,6 +96,8 @@ addStateTableDdl(
   `COMMENT ON TABLE meta.export_deliveries IS 'Per export run, destination and file: delivered, failed (with the redacted reason) or not_attempted (an earlier file to that destination failed).'`,
   ...EXPORT_TYPES.filter((t) => t.model).flatMap((t) => [
     continuousStateDdl(t),
-    `COMMENT ON TABLE ${continuousStateTable(t)} IS 'Continuous export of ${t.name}: per record key the row last delivered (amounts in minor units), its content hash, whether it was the zero row of a vanished record, and the version of the file it went out in.'`,
+    `COMMENT ON TABLE ${continuousStateTable(t)} IS 'Continuous export of ${t.name}: per record key the row last delivered (amounts in minor units: compared column by column with the current record), whether it was the zero row of a vanished record, and the version of the file it went out in.'`,
+    // Warehouses from before the records were compared column by column kept a content hash; nothing reads it now.
+    `ALTER TABLE ${continuousStateTable(t)} DROP COLUMN IF EXISTS _content_hash`,
   ]),
 );
