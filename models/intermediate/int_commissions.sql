@@ -5,12 +5,13 @@
 -- error (UNKNOWN_LINE).
 with settings as (select * from {{ref 'int_settings'}}),
 c as (select * from {{ref 'stg_commissions'}} where row_status = 'current'{{#is_incremental}} and {{in_rechain_items 'sales_order_item_id'}}{{/is_incremental}}),
+-- the order items and lines the commissions of this build can name (all of them in a full build)
 items as (
     select o.sales_order_item_id, o.disposition, a.order_problem
-    from {{ref 'int_order_lines'}} as o
-    left join {{ref 'int_allocation'}} as a using (sales_order_item_id)
+    from {{rechain_input 'int_order_lines' orders='sales_order_id'}} as o
+    left join {{rechain_input 'int_allocation' orders='sales_order_id'}} as a using (sales_order_item_id)
 ),
-lines as (select line_key, sales_order_item_id, line_kind from {{ref 'int_contract_lines'}}),
+lines as (select line_key, sales_order_item_id, line_kind from {{rechain_input 'int_contract_lines' lines='line_key'}}),
 -- Keys of lines taken out of revenue by the exclusion import: order items, invoice-as-contract lines, external lines.
 excluded_keys as (
     select sales_order_item_id as line_id from {{ref 'int_order_lines'}} where disposition = 'excluded'

@@ -6,10 +6,11 @@
 with settings as (select * from {{ref 'int_settings'}}),
 docs as (select * from {{ref 'stg_invoices'}} where row_status = 'current'{{#is_incremental}} and {{in_rechain_items 'sales_order_item_id'}}{{/is_incremental}}),
 excluded as (select transaction_id from {{ref 'int_exclusion_ids'}}),
+-- the order items the documents of this build can name (all of them in a full build)
 order_items as (
     select o.sales_order_item_id, o.currency, o.disposition, a.order_problem, o.order_date
-    from {{ref 'int_order_lines'}} as o
-    left join {{ref 'int_allocation'}} as a using (sales_order_item_id)
+    from {{rechain_input 'int_order_lines' orders='sales_order_id'}} as o
+    left join {{rechain_input 'int_allocation' orders='sales_order_id'}} as a using (sales_order_item_id)
 ),
 -- Invoice-as-contract lines: an INV row without Sales_Order_Id that carries both service dates (and is not dated
 -- in a future period). Its key is its item id, or its invoice number when blank. It is excluded when that key or its
@@ -22,7 +23,7 @@ iac_candidates as (
         case
             when coalesce(d.sales_order_item_id, d.invoice_number) in (select transaction_id from excluded)
               or d.invoice_number in (select transaction_id from excluded) then 'excluded'
-            when coalesce(d.sales_order_item_id, d.invoice_number) in (select sales_order_item_id from order_items) then 'clash'
+            when coalesce(d.sales_order_item_id, d.invoice_number) in (select sales_order_item_id from {{ref 'int_order_lines'}}) then 'clash'
         end as early_status
     from docs as d
     cross join settings as s

@@ -15,7 +15,7 @@ select
     c.contract_rate_num as rate_num,
     c.contract_rate_den as rate_den,
     c.contract_rate_fast as rate_fast
-from {{ref 'int_recognition_parts'}} as pr
-join {{ref 'int_line_cumulative'}} as c using (line_key)
-join {{ref 'int_price_now'}} as pn using (line_key, part_id)
-where not c.is_pending{{#is_incremental}} and {{in_rechain_lines 'pr.line_key'}}{{/is_incremental}}
+from {{rechain_input 'int_recognition_parts' lines='line_key'}} as pr
+join {{rechain_input 'int_line_cumulative' lines='line_key'}} as c using (line_key)
+join {{rechain_input 'int_price_now' lines='line_key'}} as pn using (line_key, part_id)
+where not c.is_pending

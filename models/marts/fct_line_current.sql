@@ -7,10 +7,10 @@
 with settings as (select * from {{ref 'int_settings'}}),
 today as (
     select l.* exclude (line_version), c.* exclude (line_key)
-    from {{ref 'int_line_cumulative'}} as c
-    join {{ref 'int_contract_lines'}} as l using (line_key)
+    from {{rechain_input 'int_line_cumulative' lines='line_key'}} as c
+    join {{rechain_input 'int_contract_lines' lines='line_key'}} as l using (line_key)
     -- (today's lines are all in int_line_cumulative: the lines that left the books come from the frozen side)
-    where not c.is_pending{{#is_incremental}} and {{in_rechain_lines 'line_key'}}{{/is_incremental}}
+    where not c.is_pending
 ),
 pending as (select line_key from {{ref 'int_line_cumulative'}} where is_pending{{#is_incremental}} and {{in_rechain_lines 'line_key'}}{{/is_incremental}}),
 frozen as (select * from {{source 'meta' 'frozen_line_state'}}{{#is_incremental}} where {{in_rechain_lines 'line_key' or_not_in='int_line_cumulative'}}{{/is_incremental}}),
