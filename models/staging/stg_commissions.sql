@@ -11,14 +11,17 @@ with src as (
         upper({{clean 'Currency'}}) as currency,
         {{clean 'Class'}} as class
     from {{source 'raw' 'commissions'}} as r
-    where {{not_deleted 'r' 'commissions'}}
+    where
     {{#is_incremental}}
     -- Incremental runs validate only the keys today's rows touch (every version of each key); when int_build_scope
     -- says everything may have changed, full_refresh_if rebuilds the table instead. The key is taken from the raw
-    -- columns, so untouched rows are never cleaned.
-    and ({{clean 'Commission_Id'}} in (select {{clean 'Commission_Id'}} from {{source 'raw' 'commissions'}} where _version > (select previous_version from {{ref 'int_build_scope'}}))
+    -- columns, so untouched rows are never cleaned. It comes before not_deleted, which DuckDB then checks for the
+    -- touched rows only (written after it, it was an anti join over every raw row: 0.25 s per 1M rows).
+    ({{clean 'Commission_Id'}} in (select {{clean 'Commission_Id'}} from {{source 'raw' 'commissions'}} where _version > (select previous_version from {{ref 'int_build_scope'}}))
          or ({{clean 'Commission_Id'}} is null and r._version > (select previous_version from {{ref 'int_build_scope'}})))
+    and
     {{/is_incremental}}
+    {{not_deleted 'r' 'commissions'}}
 ),
 checked as (
     select s.*, c.minor_unit,

@@ -4,14 +4,17 @@
 with src as (
     select _version, _source, _file, _row, {{clean 'Transaction_ID'}} as transaction_id
     from {{source 'raw' 'exclusions'}} as r
-    where {{not_deleted 'r' 'exclusions'}}
+    where
     {{#is_incremental}}
     -- Incremental runs validate only the keys today's rows touch (every version of each key); when int_build_scope
     -- says everything may have changed, full_refresh_if rebuilds the table instead. The key is taken from the raw
-    -- columns, so untouched rows are never cleaned.
-    and ({{clean 'Transaction_ID'}} in (select {{clean 'Transaction_ID'}} from {{source 'raw' 'exclusions'}} where _version > (select previous_version from {{ref 'int_build_scope'}}))
+    -- columns, so untouched rows are never cleaned. It comes before not_deleted, which DuckDB then checks for the
+    -- touched rows only (written after it, it was an anti join over every raw row: 0.25 s per 1M rows).
+    ({{clean 'Transaction_ID'}} in (select {{clean 'Transaction_ID'}} from {{source 'raw' 'exclusions'}} where _version > (select previous_version from {{ref 'int_build_scope'}}))
          or ({{clean 'Transaction_ID'}} is null and r._version > (select previous_version from {{ref 'int_build_scope'}})))
+    and
     {{/is_incremental}}
+    {{not_deleted 'r' 'exclusions'}}
 ),
 checked as (
     select *,

@@ -9,14 +9,17 @@ with src as (
         {{clean 'Rate_Date'}} as rate_date_text,
         {{clean 'Rate'}} as rate_text
     from {{source 'raw' 'fx_rates'}} as r
-    where {{not_deleted 'r' 'fx_rates'}}
+    where
     {{#is_incremental}}
     -- Incremental runs validate only the keys today's rows touch (every version of each key); when int_build_scope
     -- says everything may have changed, full_refresh_if rebuilds the table instead. The key is taken from the raw
-    -- columns, so untouched rows are never cleaned.
-    and (concat_ws('|', coalesce(upper({{clean 'From_Currency'}}), ''), coalesce(upper({{clean 'To_Currency'}}), ''), coalesce({{clean 'Rate_Date'}}, '')) in (select concat_ws('|', coalesce(upper({{clean 'From_Currency'}}), ''), coalesce(upper({{clean 'To_Currency'}}), ''), coalesce({{clean 'Rate_Date'}}, '')) from {{source 'raw' 'fx_rates'}} where _version > (select previous_version from {{ref 'int_build_scope'}}))
+    -- columns, so untouched rows are never cleaned. It comes before not_deleted, which DuckDB then checks for the
+    -- touched rows only (written after it, it was an anti join over every raw row: 0.25 s per 1M rows).
+    (concat_ws('|', coalesce(upper({{clean 'From_Currency'}}), ''), coalesce(upper({{clean 'To_Currency'}}), ''), coalesce({{clean 'Rate_Date'}}, '')) in (select concat_ws('|', coalesce(upper({{clean 'From_Currency'}}), ''), coalesce(upper({{clean 'To_Currency'}}), ''), coalesce({{clean 'Rate_Date'}}, '')) from {{source 'raw' 'fx_rates'}} where _version > (select previous_version from {{ref 'int_build_scope'}}))
          or (concat_ws('|', coalesce(upper({{clean 'From_Currency'}}), ''), coalesce(upper({{clean 'To_Currency'}}), ''), coalesce({{clean 'Rate_Date'}}, '')) is null and r._version > (select previous_version from {{ref 'int_build_scope'}})))
+    and
     {{/is_incremental}}
+    {{not_deleted 'r' 'fx_rates'}}
 ),
 checked as (
     select s.*,

@@ -15,14 +15,17 @@ with src as (
         upper({{clean 'Currency'}}) as currency,
         {{clean 'Description'}} as description
     from {{source 'raw' 'general_import'}} as r
-    where {{not_deleted 'r' 'general_import'}}
+    where
     {{#is_incremental}}
     -- Incremental runs validate only the keys today's rows touch (every version of each key); when int_build_scope
     -- says everything may have changed, full_refresh_if rebuilds the table instead. The key is taken from the raw
-    -- columns, so untouched rows are never cleaned.
-    and (concat_ws('|', coalesce({{clean 'Source'}}, ''), coalesce({{clean 'Transaction_ID'}}, ''), coalesce({{clean 'Split_Transaction_ID'}}, '')) in (select concat_ws('|', coalesce({{clean 'Source'}}, ''), coalesce({{clean 'Transaction_ID'}}, ''), coalesce({{clean 'Split_Transaction_ID'}}, '')) from {{source 'raw' 'general_import'}} where _version > (select previous_version from {{ref 'int_build_scope'}}))
+    -- columns, so untouched rows are never cleaned. It comes before not_deleted, which DuckDB then checks for the
+    -- touched rows only (written after it, it was an anti join over every raw row: 0.25 s per 1M rows).
+    (concat_ws('|', coalesce({{clean 'Source'}}, ''), coalesce({{clean 'Transaction_ID'}}, ''), coalesce({{clean 'Split_Transaction_ID'}}, '')) in (select concat_ws('|', coalesce({{clean 'Source'}}, ''), coalesce({{clean 'Transaction_ID'}}, ''), coalesce({{clean 'Split_Transaction_ID'}}, '')) from {{source 'raw' 'general_import'}} where _version > (select previous_version from {{ref 'int_build_scope'}}))
          or (concat_ws('|', coalesce({{clean 'Source'}}, ''), coalesce({{clean 'Transaction_ID'}}, ''), coalesce({{clean 'Split_Transaction_ID'}}, '')) is null and r._version > (select previous_version from {{ref 'int_build_scope'}})))
+    and
     {{/is_incremental}}
+    {{not_deleted 'r' 'general_import'}}
 ),
 checked as (
     select s.*, c.minor_unit,

@@ -16,14 +16,17 @@ with src as (
         BS_CustomField02, BS_CustomField03, BS_CustomField04, BS_CustomField05, BS_CustomField06,
         BS_CustomField07, BS_CustomField08, BS_CustomField09, BS_CustomField10
     from {{source 'raw' 'invoices'}} as r
-    where {{not_deleted 'r' 'invoices'}}
+    where
     {{#is_incremental}}
     -- Incremental runs validate only the keys today's rows touch (every version of each key); when int_build_scope
     -- says everything may have changed, full_refresh_if rebuilds the table instead. The key is taken from the raw
-    -- columns, so untouched rows are never cleaned.
-    and (coalesce({{clean 'Invoice_Number'}}, '') || '|' || coalesce({{clean 'Sales_Order_Item_Id'}}, '') in (select coalesce({{clean 'Invoice_Number'}}, '') || '|' || coalesce({{clean 'Sales_Order_Item_Id'}}, '') from {{source 'raw' 'invoices'}} where _version > (select previous_version from {{ref 'int_build_scope'}}))
+    -- columns, so untouched rows are never cleaned. It comes before not_deleted, which DuckDB then checks for the
+    -- touched rows only (written after it, it was an anti join over every raw row: 0.25 s per 1M rows).
+    (coalesce({{clean 'Invoice_Number'}}, '') || '|' || coalesce({{clean 'Sales_Order_Item_Id'}}, '') in (select coalesce({{clean 'Invoice_Number'}}, '') || '|' || coalesce({{clean 'Sales_Order_Item_Id'}}, '') from {{source 'raw' 'invoices'}} where _version > (select previous_version from {{ref 'int_build_scope'}}))
          or (coalesce({{clean 'Invoice_Number'}}, '') || '|' || coalesce({{clean 'Sales_Order_Item_Id'}}, '') is null and r._version > (select previous_version from {{ref 'int_build_scope'}})))
+    and
     {{/is_incremental}}
+    {{not_deleted 'r' 'invoices'}}
 ),
 checked as (
     select s.*, c.minor_unit,

@@ -18,14 +18,17 @@ with src as (
         {{clean 'Service_End_Date'}} as service_end_text,
         {{clean 'Reference_Invoice_Number'}} as reference_invoice_number
     from {{source 'raw' 'orders'}} as r
-    where {{not_deleted 'r' 'orders'}}
+    where
     {{#is_incremental}}
     -- Incremental runs validate only the keys today's rows touch (every version of each key); when int_build_scope
     -- says everything may have changed, full_refresh_if rebuilds the table instead. The key is taken from the raw
-    -- columns, so untouched rows are never cleaned.
-    and ({{clean 'Sales_Order_Item_Id'}} in (select {{clean 'Sales_Order_Item_Id'}} from {{source 'raw' 'orders'}} where _version > (select previous_version from {{ref 'int_build_scope'}}))
+    -- columns, so untouched rows are never cleaned. It comes before not_deleted, which DuckDB then checks for the
+    -- touched rows only (written after it, it was an anti join over every raw row: 0.25 s per 1M rows).
+    ({{clean 'Sales_Order_Item_Id'}} in (select {{clean 'Sales_Order_Item_Id'}} from {{source 'raw' 'orders'}} where _version > (select previous_version from {{ref 'int_build_scope'}}))
          or ({{clean 'Sales_Order_Item_Id'}} is null and r._version > (select previous_version from {{ref 'int_build_scope'}})))
+    and
     {{/is_incremental}}
+    {{not_deleted 'r' 'orders'}}
 ),
 checked as (
     select s.*, c.minor_unit,
