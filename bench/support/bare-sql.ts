@@ -7,6 +7,7 @@ import { quoteIdent, quoteLiteral, relationName } from '../../src/compile/node-i
 import { exportSelect } from '../../src/export/export-select.js';
 import type { ExportFormat } from '../../src/export/export-select.js';
 import { EXPORT_TYPES } from '../../src/export/export-types.js';
+import { CLOSE_CHECK_QUERIES } from '../../src/periods/close-checks.js';
 import type { WarehouseSettings } from '../../src/project/types.js';
 import { registerUdfs } from '../../src/udf/index.js';
 
@@ -116,30 +117,57 @@ export async function bareTests(db: BareDb, graph: CompiledGraph): Promise<void>
   }
 }
 
+/** Bare close checks: the reconciliation queries `revrec period close` runs after the data tests (close-checks.ts). */
+export async function bareCloseChecks(db: BareDb): Promise<void> {
+  for (const sql of CLOSE_CHECK_QUERIES) await db.connection.runAndReadAll(sql);
+}
+
 const COPY_OPTIONS: Record<ExportFormat, string> = {
   csv: "FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"', ESCAPE '\"'",
   parquet: 'FORMAT parquet, COMPRESSION zstd',
 };
 
 /**
- * Bare export: one `COPY (<the export SELECT>) TO …` per type and format, nothing else (as `bench/export.ts`).
+ * Bare export: one `COPY (<the export SELECT>) TO …` per type and format, nothing else (as `bench/export.ts`); with
+ * `rememberSent` each type's rows are first written to a table (`CREATE TABLE AS`), as a first continuous export
+ * must keep what it sent, and copied from there; with `controlTotals` each type's amount columns are summed, as the
+ * manifest needs.
  * `period` given: the close-period files of that period; otherwise what the first continuous export sends (every
  * record, with Version; journals of closed periods only). Returns the rows written per type (first format).
  */
-export async function bareExport(db: BareDb, dir: string, formats: readonly ExportFormat[], options: { period?: number; currentPeriod: number }): Promise<Record<string, number>> {
+export async function bareExport(
+  db: BareDb,
+  dir: string,
+  formats: readonly ExportFormat[],
+  options: { period?: number; currentPeriod: number; rememberSent?: boolean; controlTotals?: boolean },
+): Promise<Record<string, number>> {
   await mkdir(dir, { recursive: true });
   const continuous = options.period === undefined;
   const rows: Record<string, number> = {};
+  if (options.rememberSent) await db.connection.run('CREATE SCHEMA IF NOT EXISTS bare_sent');
   for (const type of EXPORT_TYPES) {
     const control = continuous
       ? '(SELECT CAST(NULL AS INTEGER) AS Closed_Period, CAST(now() AS TIMESTAMP) AS Export_Timestamp, CAST(0 AS BIGINT) AS Version)'
       : `(SELECT CAST(${options.period} AS INTEGER) AS Closed_Period, CAST(now() AS TIMESTAMP) AS Export_Timestamp)`;
-    const source = type.model ? relationName('exports', type.model) : control;
-    const where = !type.model ? undefined : continuous ? (type.closedPeriodsOnly ? `Actg_Period < ${options.currentPeriod}` : undefined) : `Actg_Period = ${options.period}`;
+    let source = type.model ? relationName('exports', type.model) : control;
+    let where = !type.model ? undefined : continuous ? (type.closedPeriodsOnly ? `Actg_Period < ${options.currentPeriod}` : undefined) : `Actg_Period = ${options.period}`;
+    if (options.rememberSent && type.model) {
+      // What a first continuous export must keep so the next run sends only changes: the rows sent, as a table,
+      // written once and copied to the files from there.
+      await db.connection.run(`CREATE OR REPLACE TABLE bare_sent.${type.name} AS SELECT * FROM ${source}${where ? ` WHERE ${where}` : ''}`);
+      source = `bare_sent.${type.name}`;
+      where = undefined;
+    }
     for (const [i, format] of formats.entries()) {
       const select = exportSelect(type.columns, source, where, type.orderBy, { format, amountScale: 2, withVersion: continuous });
       const n = await run(db.connection, `COPY (${select}) TO ${quoteLiteral(join(dir, `${type.name}.${format}`))} (${COPY_OPTIONS[format]})`);
       if (i === 0) rows[type.name] = n;
+    }
+    // The manifest's control totals: the exact sum of each amount column per file (one aggregate per type).
+    const amounts = type.columns.filter((c) => c.kind === 'amount');
+    if (options.controlTotals && amounts.length) {
+      const sums = amounts.map((c) => `sum(${quoteIdent(c.name)})`).join(', ');
+      await db.connection.runAndReadAll(`SELECT _amount_minor_unit, ${sums} FROM ${source}${where ? ` WHERE ${where}` : ''} GROUP BY ALL`);
     }
   }
   return rows;

@@ -17,6 +17,68 @@ type Row = Record<string, string | number | null>;
 
 const big = (v: unknown): bigint => (v === null || v === undefined ? 0n : BigInt(String(v)));
 
+/** The records waiting for an exchange rate. */
+const FX_PENDING_SQL = `SELECT count(*) FROM stage.stage_records WHERE code = 'FX_PENDING'`;
+
+/** Per currency: the waterfall after the period, the backlog, the deferred and unbilled schedules. */
+const WATERFALL_SQL = `
+    WITH s AS (SELECT current_period AS cp FROM intermediate.int_settings),
+    waterfall AS (
+      SELECT l.currency, sum(r.revenue_txn) AS txn, sum(r.revenue_home) AS home
+      FROM marts.fct_revenue_schedule AS r JOIN intermediate.int_contract_lines AS l USING (line_key), s
+      WHERE r.actg_period > s.cp
+      GROUP BY l.currency),
+    books AS (
+      SELECT currency, any_value(minor_unit) AS mu, sum(end_backlog_txn) AS backlog_txn, sum(end_backlog_home) AS backlog_home,
+        sum(end_unearned_txn) AS deferred_txn, sum(end_unbilled_txn) AS unbilled_txn,
+        sum(cum_booked_txn - cum_billing_txn - cum_adjustment_txn) AS not_billed_txn
+      FROM marts.fct_line_periods, s WHERE actg_period = s.cp
+      GROUP BY currency)
+    SELECT coalesce(w.currency, b.currency) AS currency, coalesce(b.mu, c.minor_unit, 2) AS mu,
+      CAST(coalesce(w.txn, 0) AS VARCHAR) AS waterfall_txn, CAST(coalesce(w.home, 0) AS VARCHAR) AS waterfall_home,
+      CAST(coalesce(b.backlog_txn, 0) AS VARCHAR) AS backlog_txn, CAST(coalesce(b.backlog_home, 0) AS VARCHAR) AS backlog_home,
+      CAST(coalesce(b.deferred_txn, 0) AS VARCHAR) AS deferred_txn, CAST(coalesce(b.unbilled_txn, 0) AS VARCHAR) AS unbilled_txn,
+      CAST(coalesce(b.not_billed_txn, 0) AS VARCHAR) AS not_billed_txn
+    FROM waterfall AS w FULL JOIN books AS b USING (currency)
+    LEFT JOIN intermediate.int_currencies AS c ON c.currency = coalesce(w.currency, b.currency)
+    ORDER BY 1`;
+
+/** The current period's journal totals and the balances and revenue they must tie to. */
+const JOURNALS_SQL = `
+    WITH s AS (SELECT current_period AS cp FROM intermediate.int_settings),
+    j AS (
+      SELECT
+        coalesce(sum(credit_minor - debit_minor) FILTER (WHERE account_type IN ('Revenue', 'Contra Revenue')), 0) AS revenue_credit,
+        coalesce(sum(credit_minor - debit_minor) FILTER (WHERE account_type = 'Deferred Revenue'), 0) AS deferred_credit,
+        coalesce(sum(debit_minor - credit_minor) FILTER (WHERE account_type = 'Unbilled Receivable'), 0) AS unbilled_debit,
+        coalesce(sum(debit_minor), 0) AS debits, coalesce(sum(credit_minor), 0) AS credits
+      FROM marts.fct_journal_lines, s WHERE actg_period = s.cp),
+    b AS (
+      SELECT coalesce(sum(revenue_home), 0) AS revenue,
+        coalesce(sum(new_billing_home + fcc_home + adjustment_home), 0) AS through_revenue,
+        coalesce(sum(end_unearned_home - beg_unearned_home), 0) AS d_unearned,
+        coalesce(sum(end_unbilled_home - beg_unbilled_home), 0) AS d_unbilled
+      FROM marts.fct_line_periods, s WHERE actg_period = s.cp)
+    SELECT ${['revenue_credit', 'deferred_credit', 'unbilled_debit', 'debits', 'credits', 'revenue', 'through_revenue', 'd_unearned', 'd_unbilled']
+      .map((c) => `CAST(${c} AS VARCHAR) AS ${c}`)
+      .join(', ')}
+    FROM j, b`;
+
+/** Rows breaking the rollforward identity (at most 11). */
+const ROLLFORWARD_SQL = `
+    SELECT line_key,
+      (end_unearned_txn - end_unbilled_txn) - (beg_unearned_txn - beg_unbilled_txn) - (new_billing_txn - revenue_txn + fcc_txn + adjustment_txn) AS off_txn,
+      (end_unearned_home - end_unbilled_home) - (beg_unearned_home - beg_unbilled_home) - (new_billing_home - revenue_home + fcc_home + adjustment_home) AS off_home
+    FROM marts.fct_line_periods
+    WHERE actg_period = (SELECT current_period FROM intermediate.int_settings)
+      AND ((end_unearned_txn - end_unbilled_txn) - (beg_unearned_txn - beg_unbilled_txn) <> new_billing_txn - revenue_txn + fcc_txn + adjustment_txn
+        OR (end_unearned_home - end_unbilled_home) - (beg_unearned_home - beg_unbilled_home) <> new_billing_home - revenue_home + fcc_home + adjustment_home)
+    ORDER BY line_key
+    LIMIT 11`;
+
+/** Every query of the close checks, for benchmarks that compare the same work as bare SQL. */
+export const CLOSE_CHECK_QUERIES: readonly string[] = [FX_PENDING_SQL, WATERFALL_SQL, JOURNALS_SQL, ROLLFORWARD_SQL];
+
 /**
  * The checks `revrec period check` prints and `revrec period close` requires (seed 002, "Transfer JE"), for the
  * current period, on the built marts:
@@ -70,7 +132,7 @@ function dataTestsCheck(build: RunResult | undefined): CloseCheck {
 
 async function fxPendingCheck(wh: Warehouse): Promise<CloseCheck> {
   if (!(await wh.relationExists('stage', 'stage_records'))) return { name: 'fx_pending', ok: false, summary: 'stage.stage_records does not exist: run revrec build', details: [] };
-  const pending = Number((await wh.scalar(`SELECT count(*) FROM stage.stage_records WHERE code = 'FX_PENDING'`)) ?? 0);
+  const pending = Number((await wh.scalar(FX_PENDING_SQL)) ?? 0);
   return {
     name: 'fx_pending',
     ok: pending === 0,
@@ -80,27 +142,7 @@ async function fxPendingCheck(wh: Warehouse): Promise<CloseCheck> {
 }
 
 async function waterfallChecks(wh: Warehouse, home: (v: unknown) => string): Promise<CloseCheck[]> {
-  const rows = await wh.rows<Row>(`
-    WITH s AS (SELECT current_period AS cp FROM intermediate.int_settings),
-    waterfall AS (
-      SELECT l.currency, sum(r.revenue_txn) AS txn, sum(r.revenue_home) AS home
-      FROM marts.fct_revenue_schedule AS r JOIN intermediate.int_contract_lines AS l USING (line_key), s
-      WHERE r.actg_period > s.cp
-      GROUP BY l.currency),
-    books AS (
-      SELECT currency, any_value(minor_unit) AS mu, sum(end_backlog_txn) AS backlog_txn, sum(end_backlog_home) AS backlog_home,
-        sum(end_unearned_txn) AS deferred_txn, sum(end_unbilled_txn) AS unbilled_txn,
-        sum(cum_booked_txn - cum_billing_txn - cum_adjustment_txn) AS not_billed_txn
-      FROM marts.fct_line_periods, s WHERE actg_period = s.cp
-      GROUP BY currency)
-    SELECT coalesce(w.currency, b.currency) AS currency, coalesce(b.mu, c.minor_unit, 2) AS mu,
-      CAST(coalesce(w.txn, 0) AS VARCHAR) AS waterfall_txn, CAST(coalesce(w.home, 0) AS VARCHAR) AS waterfall_home,
-      CAST(coalesce(b.backlog_txn, 0) AS VARCHAR) AS backlog_txn, CAST(coalesce(b.backlog_home, 0) AS VARCHAR) AS backlog_home,
-      CAST(coalesce(b.deferred_txn, 0) AS VARCHAR) AS deferred_txn, CAST(coalesce(b.unbilled_txn, 0) AS VARCHAR) AS unbilled_txn,
-      CAST(coalesce(b.not_billed_txn, 0) AS VARCHAR) AS not_billed_txn
-    FROM waterfall AS w FULL JOIN books AS b USING (currency)
-    LEFT JOIN intermediate.int_currencies AS c ON c.currency = coalesce(w.currency, b.currency)
-    ORDER BY 1`);
+  const rows = await wh.rows<Row>(WATERFALL_SQL);
   const txn = (r: Row, v: unknown) => `${formatScaled(big(v), Number(r.mu))} ${r.currency}`;
   const backlogOff = rows.filter((r) => big(r.waterfall_txn) !== big(r.backlog_txn) || big(r.waterfall_home) !== big(r.backlog_home));
   const totalWaterfallHome = rows.reduce((s, r) => s + big(r.waterfall_home), 0n);
@@ -128,25 +170,7 @@ async function waterfallChecks(wh: Warehouse, home: (v: unknown) => string): Pro
 }
 
 async function journalChecks(wh: Warehouse, home: (v: unknown) => string): Promise<CloseCheck[]> {
-  const [r] = await wh.rows<Row>(`
-    WITH s AS (SELECT current_period AS cp FROM intermediate.int_settings),
-    j AS (
-      SELECT
-        coalesce(sum(credit_minor - debit_minor) FILTER (WHERE account_type IN ('Revenue', 'Contra Revenue')), 0) AS revenue_credit,
-        coalesce(sum(credit_minor - debit_minor) FILTER (WHERE account_type = 'Deferred Revenue'), 0) AS deferred_credit,
-        coalesce(sum(debit_minor - credit_minor) FILTER (WHERE account_type = 'Unbilled Receivable'), 0) AS unbilled_debit,
-        coalesce(sum(debit_minor), 0) AS debits, coalesce(sum(credit_minor), 0) AS credits
-      FROM marts.fct_journal_lines, s WHERE actg_period = s.cp),
-    b AS (
-      SELECT coalesce(sum(revenue_home), 0) AS revenue,
-        coalesce(sum(new_billing_home + fcc_home + adjustment_home), 0) AS through_revenue,
-        coalesce(sum(end_unearned_home - beg_unearned_home), 0) AS d_unearned,
-        coalesce(sum(end_unbilled_home - beg_unbilled_home), 0) AS d_unbilled
-      FROM marts.fct_line_periods, s WHERE actg_period = s.cp)
-    SELECT ${['revenue_credit', 'deferred_credit', 'unbilled_debit', 'debits', 'credits', 'revenue', 'through_revenue', 'd_unearned', 'd_unbilled']
-      .map((c) => `CAST(${c} AS VARCHAR) AS ${c}`)
-      .join(', ')}
-    FROM j, b`);
+  const [r] = await wh.rows<Row>(JOURNALS_SQL);
   const row = r ?? {};
   const journalRevenue = big(row.revenue_credit) + big(row.through_revenue);
   return [
@@ -178,16 +202,7 @@ async function journalChecks(wh: Warehouse, home: (v: unknown) => string): Promi
 }
 
 async function rollforwardIdentityCheck(wh: Warehouse): Promise<CloseCheck> {
-  const rows = await wh.rows<Row>(`
-    SELECT line_key,
-      (end_unearned_txn - end_unbilled_txn) - (beg_unearned_txn - beg_unbilled_txn) - (new_billing_txn - revenue_txn + fcc_txn + adjustment_txn) AS off_txn,
-      (end_unearned_home - end_unbilled_home) - (beg_unearned_home - beg_unbilled_home) - (new_billing_home - revenue_home + fcc_home + adjustment_home) AS off_home
-    FROM marts.fct_line_periods
-    WHERE actg_period = (SELECT current_period FROM intermediate.int_settings)
-      AND ((end_unearned_txn - end_unbilled_txn) - (beg_unearned_txn - beg_unbilled_txn) <> new_billing_txn - revenue_txn + fcc_txn + adjustment_txn
-        OR (end_unearned_home - end_unbilled_home) - (beg_unearned_home - beg_unbilled_home) <> new_billing_home - revenue_home + fcc_home + adjustment_home)
-    ORDER BY line_key
-    LIMIT 11`);
+  const rows = await wh.rows<Row>(ROLLFORWARD_SQL);
   return {
     name: 'rollforward_identity',
     ok: rows.length === 0,
