@@ -120,9 +120,10 @@ export class Warehouse {
     return rows[0]?.kind;
   }
 
-  async columnsOf(schema: string, name: string): Promise<{ name: string; type: string }[]> {
+  /** Columns of a table or view in this warehouse, or of a TEMP table with `database` 'temp' (schema 'main'). */
+  async columnsOf(schema: string, name: string, database?: 'temp'): Promise<{ name: string; type: string }[]> {
     return this.rows<{ name: string; type: string }>(
-      'SELECT column_name AS name, data_type AS type FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = $1 AND table_name = $2 ORDER BY column_index',
+      `SELECT column_name AS name, data_type AS type FROM duckdb_columns() WHERE database_name = ${database ? "'temp'" : 'current_database()'} AND schema_name = $1 AND table_name = $2 ORDER BY column_index`,
       [schema, name],
     );
   }

@@ -66,11 +66,15 @@ async function materializeIncremental(wh: Warehouse, node: ModelNode, options: M
     const rows = await buildAndSwap(wh, node.schema, node.identifier, node.compiledSql, node);
     return { rowsAffected: rows, message: `${refresh ? 'FULL REFRESH' : asked ? 'FULL REFRESH (full_refresh_if)' : 'CREATE TABLE'} (${rows} rows)` };
   }
-  const staged = relationName(node.schema, `${node.identifier}__revrec_new`);
-  await wh.run(`DROP TABLE IF EXISTS ${staged}`);
-  await wh.run(`CREATE TABLE ${staged} AS (\n${node.incrementalSql ?? node.compiledSql}\n)`);
+  // The new rows go to a TEMP table: nothing of it reaches the write-ahead log or the file (a table in the model's
+  // schema was written to the log and dropped, and filled it towards the next checkpoint). It spills to
+  // temp_directory when large.
+  const stagedName = `revrec_new__${node.schema}__${node.identifier}`;
+  const staged = `temp.main.${quoteIdent(stagedName)}`;
+  await wh.run(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(stagedName)} AS (\n${node.incrementalSql ?? node.compiledSql}\n)`);
   try {
-    const columns = await checkSameColumns(wh, node, `${node.identifier}__revrec_new`);
+    const stagedColumns = (await wh.columnsOf('main', stagedName, 'temp')).map((c) => c.name);
+    const columns = await checkSameColumns(wh, node, stagedColumns);
     const keys = node.config.uniqueKey;
     const on = keys.map((k) => `target.${quoteIdent(k)} IS NOT DISTINCT FROM source.${quoteIdent(k)}`).join(' AND ');
     let rows = 0;
@@ -92,7 +96,7 @@ async function materializeIncremental(wh: Warehouse, node: ModelNode, options: M
         case 'delete+insert': {
           // Every key in the new rows is replaced; tombstone rows (see TOMBSTONE) only delete their key.
           await wh.run(`DELETE FROM ${node.relation} AS target USING ${staged} AS source WHERE ${on}`);
-          const tombstones = (await wh.columnsOf(node.schema, `${node.identifier}__revrec_new`)).some((c) => c.name === TOMBSTONE);
+          const tombstones = stagedColumns.includes(TOMBSTONE);
           rows = await wh.run(
             tombstones
               ? `INSERT INTO ${node.relation} BY NAME SELECT * EXCLUDE (${quoteIdent(TOMBSTONE)}) FROM ${staged} WHERE NOT coalesce(${quoteIdent(TOMBSTONE)}, false)`
@@ -152,9 +156,9 @@ async function fullRefreshAsked(wh: Warehouse, node: ModelNode): Promise<boolean
 }
 
 /** Returns the target's column names once the new rows are known to have the same set (in any order). */
-async function checkSameColumns(wh: Warehouse, node: ModelNode, stagedName: string): Promise<string[]> {
+async function checkSameColumns(wh: Warehouse, node: ModelNode, stagedColumns: readonly string[]): Promise<string[]> {
   const current = (await wh.columnsOf(node.schema, node.identifier)).map((c) => c.name);
-  const incoming = (await wh.columnsOf(node.schema, stagedName)).map((c) => c.name).filter((c) => c !== TOMBSTONE);
+  const incoming = stagedColumns.filter((c) => c !== TOMBSTONE);
   const added = incoming.filter((c) => !current.includes(c));
   const removed = current.filter((c) => !incoming.includes(c));
   if (added.length || removed.length) {
