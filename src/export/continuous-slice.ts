@@ -54,11 +54,12 @@ export function recordSlice(type: ExportType): RecordSlice {
 export async function setExportSlice(wh: Warehouse): Promise<void> {
   const lines = 'intermediate.int_contract_lines';
   const list = async (variable: string, line: 'sales_order_id' | 'sales_order_item_id') => {
-    const orphans = EXPORT_TYPES.filter((t) => SLICED[t.name]?.variable === variable).map((t) => {
+    // One anti join over every type's delivered ids (one hash of the order lines, not one per type).
+    const delivered = EXPORT_TYPES.filter((t) => SLICED[t.name]?.variable === variable).map((t) => {
       const column = quoteIdent(SLICED[t.name]!.column);
-      return `SELECT ${column} AS v FROM ${continuousStateTable(t)} WHERE ${column} IS NOT NULL
-              AND ${column} NOT IN (SELECT ${line} FROM ${lines} WHERE line_kind = 'order' AND ${line} IS NOT NULL)`;
+      return `SELECT ${column} AS v FROM ${continuousStateTable(t)} WHERE ${column} IS NOT NULL`;
     });
+    const orphans = `SELECT v FROM (${delivered.join(' UNION ALL ')}) WHERE v NOT IN (SELECT ${line} FROM ${lines} WHERE line_kind = 'order' AND ${line} IS NOT NULL)`;
     await wh.run(
       `SET VARIABLE ${variable} = (
          WITH raw AS (
@@ -69,7 +70,7 @@ export async function setExportSlice(wh: Warehouse): Promise<void> {
            SELECT v FROM raw
            -- the formula-injection guard (macro safe_text) may have prefixed an apostrophe to the delivered value
            UNION ALL SELECT '''' || v FROM raw WHERE regexp_matches(v, '^[=+\\-@\\t\\r]')
-           ${orphans.map((o) => `UNION ALL ${o}`).join('\n')}
+           UNION ALL ${orphans}
          )
        )`,
     );
