@@ -21,12 +21,17 @@ current_rows as (
         d._version as Version,
         d.record_key as _document_key,
         concat_ws('|', s.current_period, d.record_key) as _record_key
-    from {{ref 'int_documents'}} as d
+    -- The slice narrows the documents before the join (written after it, DuckDB joined every document first). A
+    -- document in the books names its line's item (an order line 'O|' || item, or an invoice-as-contract line keyed by
+    -- it) unless it has no Sales_Order_Id (an invoice-as-contract document, always in the slice), so its own item id
+    -- is the exported Sales_Order_Item_Id whenever the slice looks at it.
+    from (
+        select * from {{ref 'int_documents'}}
+        where status = 'books' and {{export_slice 'sales_order_item_id' 'revrec_export_slice_items' null_column='sales_order_id'}}
+    ) as d
     left join {{ref 'int_contract_lines'}} as l using (line_key)
     cross join settings as s
-    where d.status = 'books'
-      and {{export_slice 'coalesce(l.sales_order_item_id, d.sales_order_item_id)' 'revrec_export_slice_items' null_column='d.sales_order_id'}}
-      and d.record_key not in (
+    where d.record_key not in (
           select _document_key from {{source 'meta' 'frozen_invoices'}} where Actg_Period < (select current_period from settings))
 )
 select * from {{source 'meta' 'frozen_invoices'}} where Actg_Period < (select current_period from settings)

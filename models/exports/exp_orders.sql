@@ -28,10 +28,10 @@ current_rows as (
         l.minor_unit as _amount_minor_unit,
         c.line_version as Version,
         concat_ws('|', s.current_period, l.line_key) as _record_key
-    from {{ref 'int_contract_lines'}} as l
+    -- (the slice narrows the lines before the join: written after it, DuckDB joined every line first)
+    from (select * from {{ref 'int_contract_lines'}} where {{export_slice 'sales_order_id' 'revrec_export_slice_orders'}}) as l
     join {{ref 'int_line_cumulative'}} as c using (line_key)
     cross join settings as s
-    where {{export_slice 'l.sales_order_id' 'revrec_export_slice_orders'}}
 )
 select * from {{source 'meta' 'frozen_orders'}} where Actg_Period < (select current_period from settings)
     and {{export_slice 'Sales_Order_Id' 'revrec_export_slice_orders'}}
