@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXPORT_TYPES } from '../../../src/export/export-types.js';
-import { expectGolden, ExportProject, numeric, readCsv, readParquetAsText, verifyManifest } from './export-test-kit.js';
+import { expectGolden, ExportProject, numeric, readCsv, readParquetAsText, useFixtureProject, verifyManifest } from './export-test-kit.js';
 
 /** Rows of a continuous file as objects (CSV text cells). */
 async function rowsOf(p: ExportProject, name: string): Promise<Record<string, string>[]> {
@@ -157,5 +157,24 @@ describe('continuous export of the hand-made fixture', () => {
     expect((await rowsOf(p, orders)).filter((r) => r.Sales_Order_Item_Id === 'SO-4-01' && r.Actg_Period === '202402')).toEqual([
       expect.objectContaining({ Bookings_Amount: '0.00', Version: '10' }),
     ]);
+  });
+});
+
+describe('continuous export of a view that repeats a record key', () => {
+  const project = useFixtureProject({ build: true });
+
+  it('fails before writing or recording anything, naming the view; once the view is mended everything goes out', async () => {
+    const p = project();
+    await p.wh.run('ALTER VIEW exports.exp_orders RENAME TO exp_orders_mended');
+    await p.wh.run('CREATE VIEW exports.exp_orders AS SELECT * FROM exports.exp_orders_mended UNION ALL (SELECT * FROM exports.exp_orders_mended ORDER BY _record_key LIMIT 1)');
+    await expect(p.continuous()).rejects.toThrow(/continuous export of orders has 2 rows for record key .*/);
+    expect((await p.outboxFiles()).filter((n) => n.startsWith('continuousexport-'))).toEqual([]);
+    expect(await p.wh.scalar('SELECT count(*) FROM meta.continuous_sent_orders')).toBe('0');
+
+    await p.wh.run('DROP VIEW exports.exp_orders');
+    await p.wh.run('ALTER VIEW exports.exp_orders_mended RENAME TO exp_orders');
+    const outcome = await p.continuous();
+    expect(outcome.status).toBe('delivered');
+    expect(Number(await p.wh.scalar('SELECT count(*) FROM meta.continuous_sent_orders'))).toBeGreaterThan(0);
   });
 });
