@@ -155,6 +155,9 @@ export function tcpAnswers(host: string, port: number, banner?: string): Promise
     };
     socket.setTimeout(1_000, () => done(false));
     socket.once('error', () => done(false));
+    // A daemon still starting may accept and close at once: no error, and a closed socket's idle timer never fires,
+    // so without this the probe (and the test setup waiting on it) hung for good.
+    socket.once('close', () => done(false));
     socket.once('connect', () => {
       if (banner === undefined) done(true);
     });
