@@ -7,9 +7,9 @@
 -- missing any rate it needs is FX-pending. Reported movements are these minus the cumulative frozen at the last
 -- close (fct_line_periods).
 with settings as (select * from {{ref 'int_settings'}}),
-lines as (select * from {{ref 'int_contract_lines'}}{{#is_incremental}} where {{in_rechain_lines 'line_key'}}{{/is_incremental}}),
-parts as (select * from {{ref 'int_recognition_parts'}}{{#is_incremental}} where {{in_rechain_lines 'line_key'}}{{/is_incremental}}),
-prices as (select * from {{ref 'int_price_points'}}{{#is_incremental}} where {{in_rechain_lines 'line_key'}}{{/is_incremental}}),
+lines as (select * from {{rechain_input 'int_contract_lines' lines='line_key'}}),
+parts as (select * from {{rechain_input 'int_recognition_parts' lines='line_key'}}),
+prices as (select * from {{rechain_input 'int_price_points' lines='line_key'}}),
 p as (select current_period as cp, {{prev_period 'current_period'}} as cp_prev from settings),
 contract_rate as (select * from {{ref 'int_rate_lookups'}} where request_kind = 'contract'{{#is_incremental}} and {{in_rechain_lines 'line_key'}}{{/is_incremental}}),
 pending as (
@@ -18,7 +18,7 @@ pending as (
     where not has_rate{{#is_incremental}} and {{in_rechain_lines 'line_key'}}{{/is_incremental}}
     group by line_key
 ),
-price_now as (select * from {{ref 'int_price_now'}}{{#is_incremental}} where {{in_rechain_lines 'line_key'}}{{/is_incremental}}),
+price_now as (select * from {{rechain_input 'int_price_now' lines='line_key'}}),
 revenue_now as (
     select pr.line_key,
         cast(sum({{div_round (concat "pn.part_tp * " (cum_days "p.cp" "pr.start_date" "pr.days" "pr.recognition_method" "pr.booked_period")) "pr.days"}}) as bigint) as cum_revenue,

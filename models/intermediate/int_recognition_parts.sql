@@ -3,7 +3,7 @@
 -- recognition dates, or one part per split row (general import), each with its own dates and amount. Each part is
 -- rounded cumulatively on its own and the parts are summed back into the line. D is the part's length in days
 -- (dates inclusive); start/end periods are YYYYMM.
-with lines as (select * from {{ref 'int_contract_lines'}}{{#is_incremental}} where {{in_rechain_lines 'line_key'}}{{/is_incremental}}),
+with lines as (select * from {{rechain_input 'int_contract_lines' lines='line_key'}}),
 gi as (select * from {{ref 'int_general_import'}} where status = 'books' and kind in ('override', 'split_part')),
 parts as (
     select
