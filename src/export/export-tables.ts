@@ -51,9 +51,10 @@ function continuousStateDdl(type: ExportType): string {
 
 /**
  * Engine-owned export bookkeeping (schema `meta`): every export run, the files it wrote (rows, bytes, SHA-256, control
- * totals), where each file was delivered, and per record what the continuous export last delivered (the values sent: the next run compares the records with them,
- * and a record that disappears is sent once more at zero). The continuous state changes only
- * after every destination accepted the files, so a crash re-sends instead of losing records.
+ * totals), where each file was delivered, and per record what the continuous export last delivered (the values sent:
+ * the next run compares the records with them, and a record that disappears is sent once more at zero). The
+ * continuous state changes only after every destination accepted the files, so a crash re-sends instead of losing
+ * records.
  */
 addStateTableDdl(
   `CREATE TABLE IF NOT EXISTS meta.export_runs (
