@@ -2,7 +2,7 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { CompiledGraph } from '../../src/compile/graph-types.js';
+import type { CompiledGraph, ModelNode } from '../../src/compile/graph-types.js';
 import { quoteIdent, quoteLiteral, relationName } from '../../src/compile/node-ids.js';
 import { exportSelect } from '../../src/export/export-select.js';
 import type { ExportFormat } from '../../src/export/export-select.js';
@@ -94,19 +94,29 @@ export async function prepareBareWarehouse(db: BareDb, warehousePath: string, gr
 
 /**
  * Bare build: every model's compiled SQL in `graph.order` as `CREATE OR REPLACE TABLE … AS` (tables, incrementals
- * built in full) or `CREATE OR REPLACE VIEW` (views); ephemerals are inlined already; no tests. Milliseconds per model.
+ * built in full) or `CREATE OR REPLACE VIEW` (views); ephemerals are inlined already; no tests. `only` narrows it to
+ * the models it accepts (the build after a close: `movedByClose`). Milliseconds per model.
  */
-export async function bareBuild(db: BareDb, graph: CompiledGraph): Promise<Record<string, number>> {
+export async function bareBuild(db: BareDb, graph: CompiledGraph, only: (node: ModelNode) => boolean = () => true): Promise<Record<string, number>> {
   const times: Record<string, number> = {};
   for (const id of graph.order) {
     const node = graph.nodes[id]!;
-    if (node.kind !== 'model' || node.config.materialized === 'ephemeral') continue;
+    if (node.kind !== 'model' || node.config.materialized === 'ephemeral' || !only(node)) continue;
     const kind = node.config.materialized === 'view' ? 'VIEW' : 'TABLE';
     const t0 = performance.now();
     await db.connection.run(`CREATE OR REPLACE ${kind} ${node.relation} AS (\n${node.compiledSql}\n)`);
     times[node.name] = performance.now() - t0;
   }
   return times;
+}
+
+/**
+ * The models a build after a close must recompute: the current period moved, so every table and view, and the
+ * incremental models indexed by the current period (their full_refresh_if asks `period_moved`); the other
+ * incremental models recompute only the orders dated in the opened period, none when every order is in the books.
+ */
+export function movedByClose(node: ModelNode): boolean {
+  return node.config.materialized !== 'incremental' || (node.config.fullRefreshIf ?? '').includes('period_moved');
 }
 
 /** Bare data tests: every test's compiled query counted, as `revrec test` runs them (a close whose build is current). */

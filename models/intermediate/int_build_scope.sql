@@ -4,7 +4,9 @@
 -- state hash), a stage deletion, a full reload (rows of a file were replaced), or landed reference data (products,
 -- currencies, GL accounts). full_restage is the same without the period: staging validates raw rows whatever the
 -- period, so a close or reopen leaves it incremental (macro restage_all). full_rechain says when the models after
--- staging must be rebuilt in full (macro rechain_all).
+-- staging must be rebuilt in full (macro rechain_all); a close alone does not (period_moved: int_rechain_scope adds
+-- the orders dated in the periods it opened, and only the models indexed by the current period rebuild in full,
+-- macro rechain_all_or_period_moved).
 with settings as (select current_period from {{ref 'int_settings'}}),
 previous as (select * from {{source 'meta' 'build_state'}} where id = 1),
 versions as (
@@ -36,15 +38,20 @@ scope as (
     left join previous as p on true
 ),
 recompute as (
-    select * exclude (previous_period), full_restage or previous_period is distinct from current_period as full_recompute
+    select *,
+        full_restage or previous_period is distinct from current_period as full_recompute,
+        previous_period is distinct from current_period as period_moved,
+        -- a reopen (the period moved back) restores frozen state the slice cannot describe
+        previous_period is null or current_period < previous_period as period_moved_back
     from scope
 )
-select *,
+select * exclude (period_moved_back),
     -- The models after staging (allocation, documents, lines, cumulatives, schedule) recompute only the orders
-    -- today's orders, invoices, commissions and rates touch (int_rechain_scope), unless everything may have changed
+    -- today's orders, invoices, commissions and rates touch, and after a close the orders with rows dated in the
+    -- periods it opened (int_rechain_scope), unless staging revalidated everything, a reopen moved the period back,
     -- or an input that reaches across orders landed: general-import rows (overrides and splits of any item) or
     -- exclusions (macro rechain_all).
-    full_recompute
+    full_restage or period_moved_back
         {{#each (list "general_import" "exclusions")}}
         or exists (select 1 from {{source 'raw' this}} as r where r._version > previous_version)
         {{/each}}

@@ -1,4 +1,4 @@
-{{config materialized='incremental' incremental_strategy='replace_where' replace_where=(in_rechain_lines 'line_key') full_refresh_if=(rechain_all)}}
+{{config materialized='incremental' incremental_strategy='replace_where' replace_where=(in_rechain_lines 'line_key') full_refresh_if=(rechain_all_or_period_moved)}}
 -- Each contract line's cumulative amounts through the current period p*, computed with today's data
 -- (accounting.md): revenue CR(p*) = sum over parts of round(TP_part(p*) x F(p*)); cumulative contra = the contra
 -- formula summed over the periods that hold CM/CMC documents; billing; the adjustment that brings a finished

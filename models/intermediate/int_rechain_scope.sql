@@ -3,10 +3,20 @@
 -- another order dirties both). A document or commission touches the order of the item it names, in any version of
 -- its key. A new or corrected rate of a currency on date d can move only lookups from d to that currency's next rate
 -- date, so it touches the orders whose lines, documents or commissions in that currency are dated in that window
--- (contract rate: the order date; documents: the billing date; commissions: theirs). The models after staging replace exactly this slice (macros in_rechain_orders, in_rechain_items,
+-- (contract rate: the order date; documents: the billing date; commissions: theirs). After a close, the periods it
+-- opened take in the rows dated in them (held before: orders, documents, commissions, general-import rows), so
+-- every order with such a row is in the slice; every line's current period moved too, which the models indexed by it
+-- answer by rebuilding in full (macro rechain_all_or_period_moved). The models after staging replace exactly this slice (macros in_rechain_orders, in_rechain_items,
 -- in_rechain_lines) plus the few rows outside any order (general-import and invoice-as-contract lines, rows in
 -- error), which they always recompute. Empty when the build recomputes everything.
 with scope as (select previous_version, full_rechain from {{ref 'int_build_scope'}}),
+-- The periods a close opened since the last build: (previous_period, current_period]; none otherwise (a reopen
+-- rebuilds everything).
+opened as (
+    select previous_period as after_period, current_period as through_period
+    from {{ref 'int_build_scope'}}
+    where period_moved and current_period > previous_period
+),
 -- Rates: only a rate between the home currency and another reaches a lookup (int_home_rates); a lookup takes the
 -- latest usable rate on or before its date, so a rate of currency c dated d moves only lookups of c from d up to
 -- (not including) c's next rate date.
@@ -36,6 +46,24 @@ changed_items as (
     select c.sales_order_item_id from {{ref 'stg_commissions'}} as c
     join rate_changes as r on r.currency = c.currency and c.commission_date >= r.from_date and (c.commission_date < r.to_date or r.to_date is null)
     where c.row_status = 'current'
+    union
+    select o.sales_order_item_id from {{ref 'stg_orders'}} as o
+    join opened as w on {{period_of 'o.order_date'}} > w.after_period and {{period_of 'o.order_date'}} <= w.through_period
+    where o.row_status = 'current'
+    union
+    select d.sales_order_item_id from {{ref 'stg_invoices'}} as d
+    join opened as w on {{period_of 'd.billing_date'}} > w.after_period and {{period_of 'd.billing_date'}} <= w.through_period
+    where d.row_status = 'current'
+    union
+    select c.sales_order_item_id from {{ref 'stg_commissions'}} as c
+    join opened as w on {{period_of 'c.commission_date'}} > w.after_period and {{period_of 'c.commission_date'}} <= w.through_period
+    where c.row_status = 'current'
+    union
+    -- a general-import row names an order item by its Transaction_ID (the others are lines of their own, always
+    -- recomputed)
+    select g.transaction_id from {{ref 'stg_general_import'}} as g
+    join opened as w on {{period_of 'g.booked_date'}} > w.after_period and {{period_of 'g.booked_date'}} <= w.through_period
+    where g.row_status = 'current'
     union
     select sales_order_item_id from {{ref 'stg_orders'}}
     where _version > (select previous_version from scope)

@@ -1,4 +1,4 @@
-{{config materialized='incremental' incremental_strategy='replace_where' replace_where=(in_rechain_lines 'line_key' or_not_in='int_line_cumulative') full_refresh_if=(rechain_all)}}
+{{config materialized='incremental' incremental_strategy='replace_where' replace_where=(in_rechain_lines 'line_key' or_not_in='int_line_cumulative') full_refresh_if=(rechain_all_or_period_moved)}}
 -- The current period's reported numbers per contract line: rollforward (unearned revenue, unbilled receivable),
 -- revenue with its contra and ordinary parts, backlog and deferred commission expense, in transaction and home
 -- currency. Each is today's cumulative minus the cumulative frozen at the line's last close (catch-up); beginning

@@ -1,4 +1,4 @@
-{{config materialized='incremental' incremental_strategy='replace_where' replace_where=(in_rechain_lines 'line_key') full_refresh_if=(rechain_all)}}
+{{config materialized='incremental' incremental_strategy='replace_where' replace_where=(in_rechain_lines 'line_key') full_refresh_if=(rechain_all_or_period_moved)}}
 -- Revenue by contract line for every period after the current one, with today's price: round(TP x F(p)) -
 -- round(TP x F(p-1)) per part, in transaction and home currency (home: the differences of the rounded home
 -- cumulative at the contract rate). The widest model (one row per line and remaining month), so it is plain integer

@@ -7,7 +7,7 @@ import type { BuildInfo } from '../warehouse/state-tables.js';
  * What changed in the books, build by build, so a consumer (the continuous export) can look only at the orders that
  * changed since it last looked instead of comparing every record. Each complete build logs one entry: the orders it
  * recomputed (intermediate.int_rechain_scope, with their items) or `everything` when it rebuilt the chain in full
- * (int_build_scope.full_rechain) or was run with --full-refresh. Whatever else changes what the models or frozen tables hold logs `everything`: a
+ * (int_build_scope.full_rechain), followed a close (period_moved) or was run with --full-refresh. Whatever else changes what the models or frozen tables hold logs `everything`: a
  * run with --select or a failure (it may have replaced tables the log does not describe), a close, a reopen.
  * A consumer remembers the last entry it took (`meta.change_log_marks`); without a mark it takes everything.
  */
@@ -50,7 +50,8 @@ async function logBuild(wh: Warehouse, build: BuildInfo): Promise<void> {
     !build.fullRefresh &&
     (await wh.relationExists('intermediate', 'int_rechain_scope')) &&
     (await wh.relationExists('intermediate', 'int_build_scope')) &&
-    (await wh.scalar<boolean>('SELECT NOT full_rechain FROM intermediate.int_build_scope')) === true;
+    // After a close every line's current-period numbers moved (the period models rebuilt in full), not only the slice.
+    (await wh.scalar<boolean>('SELECT NOT (full_rechain OR period_moved) FROM intermediate.int_build_scope')) === true;
   if (!sliced) return logEverythingChanged(wh, 'build (full)');
   await wh.transaction(async () => {
     const seq = await wh.scalar<bigint>(NEXT_SEQ);
