@@ -1,10 +1,9 @@
-{{config materialized='incremental' incremental_strategy='replace_where' replace_where=(in_rechain_lines 'line_key') full_refresh_if=(rechain_all_or_period_moved)}}
+{{config materialized='incremental' incremental_strategy='replace_where' replace_where=(in_future_schedule_slice) full_refresh_if=(rechain_all)}}
 -- Revenue by contract line for every period after the current one, with today's price: round(TP x F(p)) -
 -- round(TP x F(p-1)) per part, in transaction and home currency (home: the differences of the rounded home
 -- cumulative at the contract rate). The widest model (one row per line and remaining month), so it is plain integer
--- arithmetic on BIGINT without window functions. (An incremental variant that recomputed only lines whose inputs
--- changed was measured slower than this full build at 1M lines: finding and deleting the changed lines' rows costs
--- about what computing them does.)
+-- arithmetic on BIGINT without window functions. A daily build replaces the slice's lines; a close only drops the
+-- rows of the period it opened (macro in_future_schedule_slice): a later row does not depend on the current period.
 with settings as (select current_period, {{period_index 'current_period'}} as cp_index from {{ref 'int_settings'}}),
 -- One row per part and later month (inputs prepared by int_schedule_parts). Periods are month indexes so
 -- comparisons are integer compares, and the recognized days C(p) and C(p-1) are computed once as columns before the
