@@ -39,9 +39,18 @@ export function addWarehouseInitializer(initializer: Initializer): void {
   if (!initializers.includes(initializer)) initializers.push(initializer);
 }
 
+/** The open warehouses whose state tables this process has made sure of. */
+const ensured = new WeakSet<Warehouse>();
+
+/**
+ * Creates the state tables and runs the initializers, once per open warehouse: `revrec pipeline` calls this for each
+ * step, and the DDL with its comments is a catalog write each time (about 70 ms at every call on a 1M-line warehouse).
+ */
 export async function ensureStateTables(wh: Warehouse): Promise<void> {
+  if (ensured.has(wh)) return;
   await wh.run(STATE_TABLE_DDL.join(';\n'));
   for (const initializer of initializers) await initializer(wh);
+  ensured.add(wh);
 }
 
 /** What a post-build hook learns about the run that built models. */
