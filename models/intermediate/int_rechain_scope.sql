@@ -6,9 +6,10 @@
 -- (contract rate: the order date; documents: the billing date; commissions: theirs). After a close, the periods it
 -- opened take in the rows dated in them (held before: orders, documents, commissions, general-import rows), so
 -- every order with such a row is in the slice; every line's current period moved too, which the models indexed by it
--- answer by rebuilding in full (macro rechain_all_or_period_moved). The models after staging replace exactly this slice (macros in_rechain_orders, in_rechain_items,
--- in_rechain_lines) plus the few rows outside any order (general-import and invoice-as-contract lines, rows in
--- error), which they always recompute. Empty when the build recomputes everything.
+-- answer by rebuilding in full (macro rechain_all_or_period_moved) and the future schedule by dropping the opened
+-- period's rows (macro in_future_schedule_slice). The models after staging replace exactly this slice (macros
+-- in_rechain_orders, in_rechain_items, in_rechain_lines) plus the few rows outside any order (general-import and
+-- invoice-as-contract lines, rows in error), which they always recompute. Empty when the build recomputes everything.
 with scope as (select previous_version, full_rechain from {{ref 'int_build_scope'}}),
 -- The periods a close opened since the last build: (previous_period, current_period]; none otherwise (a reopen
 -- rebuilds everything).
