@@ -7,8 +7,9 @@ import type { BuildInfo } from '../warehouse/state-tables.js';
  * What changed in the books, build by build, so a consumer (the continuous export) can look only at the orders that
  * changed since it last looked instead of comparing every record. Each complete build logs one entry: the orders it
  * recomputed (intermediate.int_rechain_scope, with their items) or `everything` when it rebuilt the chain in full
- * (int_build_scope.full_rechain), followed a close (period_moved) or was run with --full-refresh. Whatever else changes what the models or frozen tables hold logs `everything`: a
- * run with --select or a failure (it may have replaced tables the log does not describe), a close, a reopen.
+ * (int_build_scope.full_rechain), followed a close (period_moved) or was run with --full-refresh. Whatever else
+ * changes what the models or frozen tables hold logs `everything`: a run with --select or a failure (it may have
+ * replaced tables the log does not describe), a close, a reopen.
  * A consumer remembers the last entry it took (`meta.change_log_marks`); without a mark it takes everything.
  */
 addStateTableDdl(

@@ -2,11 +2,11 @@
  * The daily run is incremental: staging validates only the keys today's files touch, and stays incremental across a
  * close; the models after staging replace only the orders today's orders, invoices, commissions and rates touch, and
  * after a close the orders dated in the period it opened (general-import rows, exclusions and a reopen rebuild them;
- * the models indexed by the current period rebuild after a close). This proves the incremental result equals a full rebuild to the cent: the same
- * scenario is delivered file by file into two warehouses; one builds incrementally after every file, the other
- * rebuilds everything (--full-refresh); after every build every model table must be identical, row for row, and the
- * continuous export that follows (comparing only the orders the builds since its last run rebuilt) must send what
- * comparing every record sends.
+ * the models indexed by the current period rebuild after a close). This proves the incremental result equals a full
+ * rebuild to the cent: the same scenario is delivered file by file into two warehouses; one builds incrementally after
+ * every file, the other rebuilds everything (--full-refresh); after every build every model table must be identical,
+ * row for row, and the continuous export that follows (comparing only the orders the builds since its last run rebuilt)
+ * must send what comparing every record sends.
  */
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
