@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, link, mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -24,6 +24,35 @@ export async function copyFileAtomically(source: string, target: string, expecte
     await copyFile(source, temporary);
     const { size } = await stat(temporary);
     if (size !== expectedBytes) throw new TransientFault(`copied ${size} of ${expectedBytes} bytes`);
+    await rename(temporary, target);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}
+
+/** Why a hard link can fail where a copy works: another file system, or one without hard links. */
+const NO_LINK_CODES = new Set(['EXDEV', 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EMLINK', 'ENOSYS', 'EACCES']);
+
+/**
+ * Puts a file that will never be written again (an export's staged file, removed once delivered) onto `target`
+ * atomically, as a hard link when both are on one file system: no bytes are copied, where a copy of a close-period
+ * export's files (about 1.3 GB at 1M lines) took a core for half a second and left as much to write back. Otherwise
+ * (another file system, a share without hard links) it copies ({@link copyFileAtomically}). Either way through a
+ * temporary sibling whose size is checked before the rename.
+ */
+export async function linkFileAtomically(source: string, target: string, expectedBytes: number): Promise<void> {
+  await mkdir(path.dirname(target), { recursive: true });
+  const temporary = temporarySibling(target);
+  try {
+    await link(source, temporary);
+  } catch (error) {
+    if (NO_LINK_CODES.has((error as NodeJS.ErrnoException).code ?? '')) return copyFileAtomically(source, target, expectedBytes);
+    throw error;
+  }
+  try {
+    const { size } = await stat(temporary);
+    if (size !== expectedBytes) throw new TransientFault(`linked ${size} of ${expectedBytes} bytes`);
     await rename(temporary, target);
   } catch (error) {
     await rm(temporary, { force: true });

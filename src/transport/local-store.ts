@@ -3,7 +3,7 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 import { ConfigError } from '../errors.js';
-import { copyFileAtomically, writeStreamAtomically } from './atomic-file-writer.js';
+import { linkFileAtomically, writeStreamAtomically } from './atomic-file-writer.js';
 import { localPathForKey } from './key-path.js';
 import { createKeySelector } from './key-selector.js';
 import type { KeySelection } from './key-selector.js';
@@ -24,8 +24,8 @@ const TRANSIENT_FS_CODES = new Set(['EAGAIN', 'EBUSY', 'EMFILE', 'ENFILE', 'ESTA
 
 /**
  * A local folder: the default source and destination of the sample pipeline, and what a mounted share looks
- * like. "Download" copies a file out of the folder, "upload" copies one in; both go through a temporary sibling
- * and a rename, so readers on either side never see a partial file.
+ * like. "Download" copies a file out of the folder, "upload" puts one in (a hard link on the same file system,
+ * else a copy); both go through a temporary sibling and a rename, so readers on either side never see a partial file.
  */
 export class LocalStore implements RemoteStore {
   readonly name: string;
@@ -80,7 +80,7 @@ export class LocalStore implements RemoteStore {
     const target = localPathForKey(this.#root, key, this.name);
     const size = await localFileSize(localPath, this.name, key);
     await withRetry(this.#context('upload', key), async () => {
-      await copyFileAtomically(localPath, target, size);
+      await linkFileAtomically(localPath, target, size);
     });
   }
 

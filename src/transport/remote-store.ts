@@ -52,7 +52,8 @@ export interface RemoteStore {
   /**
    * Uploads `localPath` to `key`, replacing any file there, so that no reader ever sees a partial file: S3 completes
    * one PutObject (the key does not exist, or keeps its old content, until the upload is complete); SFTP and local
-   * write a temporary name in the same folder and rename it atomically onto the key.
+   * write a temporary name in the same folder and rename it atomically onto the key. `localPath` must not be written
+   * again afterwards: a local folder on the same file system receives it as a hard link.
    */
   upload(localPath: string, key: string): Promise<void>;
   /** Releases connections. Safe to call more than once; the store can not be used afterwards. */

@@ -1,4 +1,5 @@
-import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,6 +45,28 @@ describe('LocalStore', () => {
     expect(result).toEqual({ bytes: v2.bytes, sha256: v2.sha256 });
     expect((await readFile(target)).length).toBe(v2.bytes);
     await store.close();
+  });
+
+  it('uploads as a hard link on the same file system and as a copy across file systems, same bytes either way', async () => {
+    const store = new LocalStore({ folder: path.join(work.dir, 'linked') });
+    const staged = await writeFixture(work.dir, 'staged.bin', 100_000);
+    await store.upload(staged.file, 'a/staged.bin');
+    const delivered = path.join(work.dir, 'linked', 'a', 'staged.bin');
+    expect((await stat(delivered)).ino).toBe((await stat(staged.file)).ino);
+    await rm(staged.file);
+    expect(createHash('sha256').update(await readFile(delivered)).digest('hex')).toBe(staged.sha256);
+    // /dev/shm is another file system (tmpfs): link() fails with EXDEV and the file is copied.
+    const other = await mkdtemp(path.join('/dev/shm', 'revrec-local-store-'));
+    try {
+      const across = await writeFixture(other, 'across.bin', 50_000);
+      await store.upload(across.file, 'b/across.bin');
+      const copied = path.join(work.dir, 'linked', 'b', 'across.bin');
+      expect((await stat(copied)).ino).not.toBe((await stat(across.file)).ino);
+      expect(createHash('sha256').update(await readFile(copied)).digest('hex')).toBe(across.sha256);
+    } finally {
+      await rm(other, { recursive: true, force: true });
+    }
+    expect(await localFiles(path.join(work.dir, 'linked'))).toEqual([path.join('a', 'staged.bin'), path.join('b', 'across.bin')]);
   });
 
   it('refuses keys that leave the folder and reports missing files without retrying', async () => {
