@@ -12,47 +12,29 @@ export function temporarySibling(finalPath: string): string {
   return path.join(path.dirname(finalPath), `.${path.basename(finalPath)}.part-${randomBytes(6).toString('hex')}`);
 }
 
-/**
- * Copies a local file onto `target` atomically: the kernel copies it (copy_file_range, a reflink where the file
- * system has them, no bytes through JavaScript) to a temporary sibling, whose size is checked before it is renamed
- * onto the target. About as fast as `cp`, and a reader of `target` never sees a partial file.
- */
-export async function copyFileAtomically(source: string, target: string, expectedBytes: number): Promise<void> {
-  await mkdir(path.dirname(target), { recursive: true });
-  const temporary = temporarySibling(target);
-  try {
-    await copyFile(source, temporary);
-    const { size } = await stat(temporary);
-    if (size !== expectedBytes) throw new TransientFault(`copied ${size} of ${expectedBytes} bytes`);
-    await rename(temporary, target);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
-}
-
 /** Why a hard link can fail where a copy works: another file system, or one without hard links. */
 const NO_LINK_CODES = new Set(['EXDEV', 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EMLINK', 'ENOSYS', 'EACCES']);
 
 /**
- * Puts a file that will never be written again (an export's staged file, removed once delivered) onto `target`
- * atomically, as a hard link when both are on one file system: no bytes are copied, where a copy of a close-period
- * export's files (about 1.3 GB at 1M lines) took a core for half a second and left as much to write back. Otherwise
- * (another file system, a share without hard links) it copies ({@link copyFileAtomically}). Either way through a
- * temporary sibling whose size is checked before the rename.
+ * Puts a local file that will never be written again (an export's staged file, removed once delivered) onto `target`
+ * atomically, through a temporary sibling whose size is checked before it is renamed onto the target, so a reader of
+ * `target` never sees a partial file. The temporary is a hard link when both are on one file system: no bytes are
+ * copied, where a copy of a close-period export's files (about 1.3 GB at 1M lines) took a core for half a second and
+ * left as much to write back. Otherwise (another file system, a share without hard links) the kernel copies it
+ * (copy_file_range, a reflink where the file system has them, no bytes through JavaScript).
  */
-export async function linkFileAtomically(source: string, target: string, expectedBytes: number): Promise<void> {
+export async function placeFileAtomically(source: string, target: string, expectedBytes: number): Promise<void> {
   await mkdir(path.dirname(target), { recursive: true });
   const temporary = temporarySibling(target);
   try {
-    await link(source, temporary);
-  } catch (error) {
-    if (NO_LINK_CODES.has((error as NodeJS.ErrnoException).code ?? '')) return copyFileAtomically(source, target, expectedBytes);
-    throw error;
-  }
-  try {
+    try {
+      await link(source, temporary);
+    } catch (error) {
+      if (!NO_LINK_CODES.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
+      await copyFile(source, temporary);
+    }
     const { size } = await stat(temporary);
-    if (size !== expectedBytes) throw new TransientFault(`linked ${size} of ${expectedBytes} bytes`);
+    if (size !== expectedBytes) throw new TransientFault(`placed ${size} of ${expectedBytes} bytes`);
     await rename(temporary, target);
   } catch (error) {
     await rm(temporary, { force: true });

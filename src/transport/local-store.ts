@@ -3,7 +3,7 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 import { ConfigError } from '../errors.js';
-import { linkFileAtomically, writeStreamAtomically } from './atomic-file-writer.js';
+import { placeFileAtomically, writeStreamAtomically } from './atomic-file-writer.js';
 import { localPathForKey } from './key-path.js';
 import { createKeySelector } from './key-selector.js';
 import type { KeySelection } from './key-selector.js';
@@ -80,7 +80,7 @@ export class LocalStore implements RemoteStore {
     const target = localPathForKey(this.#root, key, this.name);
     const size = await localFileSize(localPath, this.name, key);
     await withRetry(this.#context('upload', key), async () => {
-      await linkFileAtomically(localPath, target, size);
+      await placeFileAtomically(localPath, target, size);
     });
   }
 
