@@ -39,11 +39,10 @@ scope as (
 ),
 recompute as (
     select *,
-        full_restage or previous_period is distinct from current_period as full_recompute,
-        previous_period is distinct from current_period as period_moved,
+        full_restage or period_moved as full_recompute,
         -- a reopen (the period moved back) restores frozen state the slice cannot describe
         previous_period is null or current_period < previous_period as period_moved_back
-    from scope
+    from (select *, previous_period is distinct from current_period as period_moved from scope)
 )
 select * exclude (period_moved_back),
     -- The models after staging (allocation, documents, lines, cumulatives, schedule) recompute only the orders

@@ -11,10 +11,10 @@
 -- in_rechain_orders, in_rechain_items, in_rechain_lines) plus the few rows outside any order (general-import and
 -- invoice-as-contract lines, rows in error), which they always recompute. Empty when the build recomputes everything.
 with scope as (select previous_version, full_rechain from {{ref 'int_build_scope'}}),
--- The periods a close opened since the last build: (previous_period, current_period]; none otherwise (a reopen
--- rebuilds everything).
+-- The periods a close opened since the last build, (previous_period, current_period], as the dates after the end of
+-- the one and through the end of the other; none otherwise (a reopen rebuilds everything).
 opened as (
-    select previous_period as after_period, current_period as through_period
+    select {{period_end 'previous_period'}} as after_date, {{period_end 'current_period'}} as through_date
     from {{ref 'int_build_scope'}}
     where period_moved and current_period > previous_period
 ),
@@ -49,21 +49,21 @@ changed_items as (
     where c.row_status = 'current'
     union
     select o.sales_order_item_id from {{ref 'stg_orders'}} as o
-    join opened as w on {{period_of 'o.order_date'}} > w.after_period and {{period_of 'o.order_date'}} <= w.through_period
+    join opened as w on o.order_date > w.after_date and o.order_date <= w.through_date
     where o.row_status = 'current'
     union
     select d.sales_order_item_id from {{ref 'stg_invoices'}} as d
-    join opened as w on {{period_of 'd.billing_date'}} > w.after_period and {{period_of 'd.billing_date'}} <= w.through_period
+    join opened as w on d.billing_date > w.after_date and d.billing_date <= w.through_date
     where d.row_status = 'current'
     union
     select c.sales_order_item_id from {{ref 'stg_commissions'}} as c
-    join opened as w on {{period_of 'c.commission_date'}} > w.after_period and {{period_of 'c.commission_date'}} <= w.through_period
+    join opened as w on c.commission_date > w.after_date and c.commission_date <= w.through_date
     where c.row_status = 'current'
     union
     -- a general-import row names an order item by its Transaction_ID (the others are lines of their own, always
     -- recomputed)
     select g.transaction_id from {{ref 'stg_general_import'}} as g
-    join opened as w on {{period_of 'g.booked_date'}} > w.after_period and {{period_of 'g.booked_date'}} <= w.through_period
+    join opened as w on g.booked_date > w.after_date and g.booked_date <= w.through_date
     where g.row_status = 'current'
     union
     select sales_order_item_id from {{ref 'stg_orders'}}
