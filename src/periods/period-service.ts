@@ -5,7 +5,9 @@ import { exportClosedPeriod } from '../export/close-period-export.js';
 import { readExportConfig } from '../export/export-config.js';
 import '../export/export-tables.js';
 import type { Reporter } from '../reporter/reporter.js';
-import { compileRequest, runBuild } from '../run/invocation.js';
+import { compileProject } from '../compile/compiler.js';
+import { runBuild } from '../run/invocation.js';
+import type { BuildRequest } from '../run/invocation.js';
 import type { RunResult } from '../run/run-types.js';
 import { succeeded } from '../run/run-types.js';
 import { loadProject } from '../project/load-project.js';
@@ -86,13 +88,21 @@ export async function periodStatus(request: PeriodRequest): Promise<PeriodState>
   return withWarehouse(request, 'revrec period status', (wh, first) => readPeriodState(wh, first));
 }
 
+type Compiled = NonNullable<BuildRequest['compiled']>;
+
+/** The project compiled once for a period command (a close builds before its checks and after its freeze). */
+function compile(request: PeriodRequest, project: Project): Compiled {
+  return { project, graph: compileProject(project, { ...(request.vars ? { vars: request.vars } : {}) }) };
+}
+
 /** Builds the current period (models and data tests), or with `testsOnly` runs the data tests alone. */
-async function build(request: PeriodRequest, wh: Warehouse, clock: () => Date, testsOnly = false): Promise<RunResult | undefined> {
+async function build(request: PeriodRequest, wh: Warehouse, clock: () => Date, options: { testsOnly?: boolean; compiled?: Compiled } = {}): Promise<RunResult | undefined> {
   const outcome = await runBuild({
-    command: testsOnly ? 'test' : 'build',
+    command: options.testsOnly ? 'test' : 'build',
     projectDir: request.projectDir,
     ...(request.vars ? { vars: request.vars } : {}),
     ...(request.env ? { env: request.env } : {}),
+    ...(options.compiled ? { compiled: options.compiled } : {}),
     reporter: request.reporter,
     warehouse: wh,
     clock,
@@ -104,11 +114,16 @@ async function build(request: PeriodRequest, wh: Warehouse, clock: () => Date, t
  * The build the close checks look at: when the warehouse already holds a complete build of what is landed now (the
  * pipeline built it a moment ago), only the data tests run again; otherwise a full build.
  */
-async function buildForChecks(request: PeriodRequest, wh: Warehouse, clock: () => Date, currentPeriod: number): Promise<{ result: RunResult | undefined; rebuilt: boolean }> {
-  const { graph } = await compileRequest({ projectDir: request.projectDir, ...(request.vars ? { vars: request.vars } : {}), ...(request.env ? { env: request.env } : {}) });
-  const current = await buildIsCurrent(wh, graph, currentPeriod);
+async function buildForChecks(
+  request: PeriodRequest,
+  wh: Warehouse,
+  clock: () => Date,
+  currentPeriod: number,
+  compiled: Compiled,
+): Promise<{ result: RunResult | undefined; rebuilt: boolean }> {
+  const current = await buildIsCurrent(wh, compiled.graph, currentPeriod);
   if (current) request.reporter.log('info', `the warehouse holds a complete build of everything landed (period ${currentPeriod}): running the data tests only`, { rebuilt: false });
-  return { result: await build(request, wh, clock, current), rebuilt: !current };
+  return { result: await build(request, wh, clock, { testsOnly: current, compiled }), rebuilt: !current };
 }
 
 /**
@@ -117,9 +132,9 @@ async function buildForChecks(request: PeriodRequest, wh: Warehouse, clock: () =
  */
 export async function checkPeriod(request: PeriodRequest): Promise<CheckOutcome> {
   const clock = request.clock ?? systemClock;
-  return withWarehouse(request, 'revrec period check', async (wh, first) => {
+  return withWarehouse(request, 'revrec period check', async (wh, first, project) => {
     const state = await readPeriodState(wh, first);
-    const { result } = await buildForChecks(request, wh, clock, state.currentPeriod);
+    const { result } = await buildForChecks(request, wh, clock, state.currentPeriod, compile(request, project));
     return { period: state.currentPeriod, checks: await runCloseChecks(wh, result) };
   });
 }
@@ -143,7 +158,8 @@ export async function closePeriod(request: CloseRequest): Promise<CloseOutcome> 
     }
     // Read the export settings first: a configuration mistake should stop the close before anything is frozen.
     const exportConfig = readExportConfig(project.settings.sections, project.root).closePeriod;
-    const { result, rebuilt: builtForChecks } = await buildForChecks(request, wh, clock, period);
+    const compiled = compile(request, project);
+    const { result, rebuilt: builtForChecks } = await buildForChecks(request, wh, clock, period, compiled);
     const checks = await runCloseChecks(wh, result);
     const reasons = checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.summary}`);
     if (reasons.length > 0 && !request.force) return { closed: false, period, reasons, forced: false, linesFrozen: 0, checks, builtForChecks };
@@ -154,7 +170,7 @@ export async function closePeriod(request: CloseRequest): Promise<CloseOutcome> 
       forceReasons: reasons,
       invocationId: randomUUID(),
     });
-    const rebuilt = await build(request, wh, clock);
+    const rebuilt = await build(request, wh, clock, { compiled });
     const outcome = { closed: true, period, reasons, forced: reasons.length > 0, linesFrozen, checks, builtForChecks };
     if (request.export === false || !exportConfig.enabled) return { ...outcome, export: { status: 'not_configured', files: 0 } };
     if (rebuilt && !succeeded(rebuilt)) {
