@@ -8,6 +8,7 @@ import { exportSelect } from '../../src/export/export-select.js';
 import type { ExportFormat } from '../../src/export/export-select.js';
 import { EXPORT_TYPES } from '../../src/export/export-types.js';
 import { CLOSE_CHECK_QUERIES } from '../../src/periods/close-checks.js';
+import { freezeStatements } from '../../src/periods/freeze-period.js';
 import type { WarehouseSettings } from '../../src/project/types.js';
 import { registerUdfs } from '../../src/udf/index.js';
 
@@ -201,15 +202,11 @@ export async function barePublish(db: BareDb, to: string): Promise<void> {
   await copyFile(db.path, resolve(to));
 }
 
-/** Bare freeze: the statements of `src/periods/freeze-period.ts` in one transaction. */
+/** Bare freeze: the statements of `src/periods/freeze-period.ts` (freezeStatements) in one transaction. */
 export async function bareFreeze(db: BareDb, period: number): Promise<void> {
   const c = db.connection;
   await c.run('BEGIN TRANSACTION');
   await c.run(`INSERT INTO meta.period_closes (actg_period, closed_at, forced, force_reasons, invocation_id) VALUES (${period}, now(), false, NULL, 'bare')`);
-  await c.run(`INSERT INTO meta.frozen_line_periods BY NAME SELECT * FROM marts.fct_line_periods WHERE actg_period = ${period}`);
-  await c.run(`DELETE FROM meta.frozen_line_state WHERE line_key IN (SELECT line_key FROM marts.fct_line_periods WHERE actg_period = ${period})`);
-  await c.run(`INSERT INTO meta.frozen_line_state BY NAME SELECT * FROM marts.fct_line_periods WHERE actg_period = ${period}`);
-  await c.run(`INSERT INTO meta.frozen_orders BY NAME SELECT * FROM exports.exp_orders WHERE Actg_Period = ${period}`);
-  await c.run(`INSERT INTO meta.frozen_invoices BY NAME SELECT * FROM exports.exp_invoices WHERE Actg_Period = ${period}`);
+  for (const sql of freezeStatements(period)) await c.run(sql);
   await c.run('COMMIT');
 }
