@@ -61,22 +61,32 @@ export interface TypeChanges {
  *
  * With a slice (continuous-slice.ts: the views already return only its records) the delivered records are narrowed
  * the same way, so only the slice is compared: the rest cannot have changed since the last export. `held` then
- * counts the held-back records of the slice only.
+ * counts the held-back records of the slice only. With `fromPeriod`, both sides also leave out the records of earlier
+ * periods, which only a change of every period (a full rebuild) could have touched.
  */
 export async function stageChanges(
   wh: Warehouse,
   type: ExportType,
-  options: { currentPeriod: number; newestLoad: bigint; slice?: RecordSlice },
+  options: { currentPeriod: number; newestLoad: bigint; slice?: RecordSlice; fromPeriod?: number | null },
 ): Promise<TypeChanges> {
   if (options.slice?.kind === 'skip') return { changed: 0, zeroed: 0, held: 0, version: null };
+  if (type.closedPeriodsOnly && options.fromPeriod != null && options.fromPeriod >= options.currentPeriod) {
+    return { changed: 0, zeroed: 0, held: 0, version: null };
+  }
+  // Records of the periods before fromPeriod cannot have changed (change-log.ts): both sides leave them out.
+  const inPeriods = (alias: string) => (options.fromPeriod != null ? `${alias}.Actg_Period >= ${Math.trunc(options.fromPeriod)}` : 'true');
   // The views narrow themselves to the slice (setExportSlice); the delivered records are narrowed here to match.
-  const inSlice = (alias: string) => (options.slice?.kind === 'where' ? options.slice.predicate(alias) : 'true');
+  const inSlice = (alias: string) => `${options.slice?.kind === 'where' ? options.slice.predicate(alias) : 'true'} AND ${inPeriods(alias)}`;
   const model = relationName('exports', type.model!);
   const state = continuousStateTable(type);
   const payload = payloadTable(type);
   const held = FX_HELD[type.name];
   const heldKeys = held ? `(SELECT _record_key FROM ${relationName('exports', 'exp_fx_pending_keys')} WHERE key_kind = '${held}')` : undefined;
-  const where = type.closedPeriodsOnly ? `WHERE Actg_Period < ${options.currentPeriod}` : '';
+  const conditions = [
+    ...(type.closedPeriodsOnly ? [`Actg_Period < ${options.currentPeriod}`] : []),
+    ...(options.fromPeriod != null ? [`Actg_Period >= ${Math.trunc(options.fromPeriod)}`] : []),
+  ];
+  const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
   const isHeld = (alias: string) => (heldKeys ? `${alias}._record_key IN ${heldKeys}` : 'false');
   // One temp table becomes the payload: every current record flagged with what the state says of it, the zero rows of
   // vanished records added, then what is not sent deleted. (A second table holding just the changes cost 1.4 s of a

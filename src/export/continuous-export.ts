@@ -65,14 +65,20 @@ export async function exportContinuous(wh: Warehouse, request: ContinuousExportR
   const changes: Record<string, TypeChanges> = {};
   const dataTypes = EXPORT_TYPES.filter((t) => t.model);
   // What the builds since the last export rebuilt: only those orders' records are compared, unless anything may
-  // have changed (a full rebuild, a close, the first run).
+  // have changed (a full rebuild, a close, the first run); and only the periods they reached (after a close: the
+  // closed period and the current one, not the history).
   const changeLog = await readChangeSlice(wh, CONTINUOUS_CONSUMER);
   try {
     if (!changeLog.everything) await setExportSlice(wh);
     try {
       for (const type of dataTypes) {
         const slice = changeLog.everything ? undefined : recordSlice(type);
-        changes[type.name] = await stageChanges(wh, type, { currentPeriod: context.currentPeriod, newestLoad, ...(slice ? { slice } : {}) });
+        changes[type.name] = await stageChanges(wh, type, {
+          currentPeriod: context.currentPeriod,
+          newestLoad,
+          fromPeriod: changeLog.fromPeriod,
+          ...(slice ? { slice } : {}),
+        });
       }
     } finally {
       if (!changeLog.everything) await clearExportSlice(wh);

@@ -11,14 +11,24 @@ import type { BuildInfo } from '../warehouse/state-tables.js';
  * changes what the models or frozen tables hold logs `everything`: a run with --select or a failure (it may have
  * replaced tables the log does not describe), a close, a reopen.
  * A consumer remembers the last entry it took (`meta.change_log_marks`); without a mark it takes everything.
+ *
+ * Each entry also says from which accounting period on records can have changed (`from_period`; NULL: any). A closed
+ * period's records come from frozen rows, which only a close or reopen writes: a daily build or the build after a
+ * close reaches the current period on, a close or reopen of P reaches P on. A changed project (full rebuild), a
+ * --select or failed run can change how frozen rows are reported, so they reach every period. The continuous export
+ * then compares only the records of those periods: after a close of a warehouse with years of history, one or two
+ * periods instead of all of them.
  */
 addStateTableDdl(
   `CREATE TABLE IF NOT EXISTS meta.change_log (
     seq BIGINT NOT NULL,
     logged_at TIMESTAMP NOT NULL,
     everything BOOLEAN NOT NULL,
-    reason VARCHAR NOT NULL
+    reason VARCHAR NOT NULL,
+    from_period INTEGER
   )`,
+  // Warehouses created before from_period existed: their entries reach every period (NULL).
+  `ALTER TABLE meta.change_log ADD COLUMN IF NOT EXISTS from_period INTEGER`,
   `COMMENT ON TABLE meta.change_log IS 'One row per build, close, reopen or partial run: whether everything may have changed, or only the orders in meta.change_log_orders.'`,
   `CREATE TABLE IF NOT EXISTS meta.change_log_orders (
     seq BIGINT NOT NULL,
@@ -35,9 +45,23 @@ addStateTableDdl(
 
 const NEXT_SEQ = 'SELECT coalesce(max(seq), 0) + 1 FROM meta.change_log';
 
-/** Logs that anything may have changed (close, reopen, a partial or failed run). Run it inside the change's transaction. */
-export async function logEverythingChanged(wh: Warehouse, reason: string): Promise<void> {
-  await wh.run(`INSERT INTO meta.change_log SELECT (${NEXT_SEQ}), now(), true, $1`, [reason]);
+/**
+ * Logs that anything may have changed in the records of `fromPeriod` on (a close or reopen of that period, the build
+ * after a close), or in every period (omitted: a full rebuild, a partial or failed run). Run it inside the change's
+ * transaction.
+ */
+export async function logEverythingChanged(wh: Warehouse, reason: string, fromPeriod?: number): Promise<void> {
+  await wh.run(`INSERT INTO meta.change_log (seq, logged_at, everything, reason, from_period) SELECT (${NEXT_SEQ}), now(), true, $1, $2`, [
+    reason,
+    fromPeriod ?? null,
+  ]);
+}
+
+/** The period the models were built for (a build's records reach it and later ones only). */
+async function builtPeriod(wh: Warehouse): Promise<number | undefined> {
+  if (!(await wh.relationExists('intermediate', 'int_settings'))) return undefined;
+  const period = await wh.scalar<number | null>('SELECT current_period FROM intermediate.int_settings');
+  return period === null || period === undefined ? undefined : Number(period);
 }
 
 /**
@@ -53,10 +77,21 @@ async function logBuild(wh: Warehouse, build: BuildInfo): Promise<void> {
     (await wh.relationExists('intermediate', 'int_build_scope')) &&
     // After a close every line's current-period numbers moved (the period models rebuilt in full), not only the slice.
     (await wh.scalar<boolean>('SELECT NOT (full_rechain OR period_moved) FROM intermediate.int_build_scope')) === true;
-  if (!sliced) return logEverythingChanged(wh, 'build (full)');
+  if (!sliced) {
+    // The build after a close recomputed the current period's numbers of every line, nothing of the closed periods.
+    const afterClose =
+      !build.fullRefresh &&
+      (await wh.relationExists('intermediate', 'int_build_scope')) &&
+      (await wh.scalar<boolean>('SELECT period_moved AND NOT full_rechain FROM intermediate.int_build_scope')) === true;
+    return logEverythingChanged(wh, afterClose ? 'build (after a close)' : 'build (full)', afterClose ? await builtPeriod(wh) : undefined);
+  }
+  const period = await builtPeriod(wh);
   await wh.transaction(async () => {
     const seq = await wh.scalar<bigint>(NEXT_SEQ);
-    await wh.run(`INSERT INTO meta.change_log VALUES ($1, now(), false, 'build (orders touched by new files)')`, [seq!]);
+    await wh.run(`INSERT INTO meta.change_log (seq, logged_at, everything, reason, from_period) VALUES ($1, now(), false, 'build (orders touched by new files)', $2)`, [
+      seq!,
+      period ?? null,
+    ]);
     // Nobody has taken the log yet (no continuous export ran): a first consumer takes everything anyway.
     await wh.run(
       `INSERT INTO meta.change_log_orders SELECT $1, sales_order_id, sales_order_item_id FROM intermediate.int_rechain_scope
@@ -77,6 +112,8 @@ export interface ChangeSlice {
   readonly through: bigint;
   /** True when anything may have changed (or the consumer has no mark yet). */
   readonly everything: boolean;
+  /** Records of earlier periods cannot have changed (null: any period may have, or the consumer has no mark yet). */
+  readonly fromPeriod: number | null;
 }
 
 /** The last entry a consumer took (NULL: it has none). */
@@ -85,12 +122,19 @@ function markSql(consumer: string): string {
 }
 
 export async function readChangeSlice(wh: Warehouse, consumer: string): Promise<ChangeSlice> {
-  const [row] = await wh.rows<{ through: string; marked: string | null; everything: boolean }>(
+  const since = `FROM meta.change_log WHERE seq > coalesce(${markSql(consumer)}, 0)`;
+  const [row] = await wh.rows<{ through: string; marked: string | null; everything: boolean; from_period: number | null }>(
     `SELECT CAST(coalesce((SELECT max(seq) FROM meta.change_log), 0) AS VARCHAR) AS through,
             CAST(${markSql(consumer)} AS VARCHAR) AS marked,
-            coalesce((SELECT bool_or(everything) FROM meta.change_log WHERE seq > coalesce(${markSql(consumer)}, 0)), false) AS everything`,
+            coalesce((SELECT bool_or(everything) ${since}), false) AS everything,
+            (SELECT CASE WHEN count(*) = 0 OR bool_or(from_period IS NULL) THEN NULL ELSE min(from_period) END ${since}) AS from_period`,
   );
-  return { through: BigInt(row!.through), everything: row!.marked === null || row!.everything };
+  const marked = row!.marked !== null;
+  return {
+    through: BigInt(row!.through),
+    everything: !marked || row!.everything,
+    fromPeriod: marked && row!.from_period !== null ? Number(row!.from_period) : null,
+  };
 }
 
 /** SQL for the orders and items of the entries after the consumer's mark (columns sales_order_id, sales_order_item_id). */

@@ -40,7 +40,7 @@ export async function freezePeriod(wh: Warehouse, state: PeriodState, options: F
     const [copyLines, ...rest] = freezeStatements(options.period);
     linesFrozen = await wh.run(copyLines!);
     for (const sql of rest) await wh.run(sql);
-    await logEverythingChanged(wh, `close ${options.period}`);
+    await logEverythingChanged(wh, `close ${options.period}`, options.period);
     faultPoint('close.freezing');
   });
   faultPoint('close.frozen');
@@ -86,7 +86,7 @@ export async function reopenPeriod(wh: Warehouse, state: PeriodState): Promise<{
     await wh.run('DELETE FROM meta.frozen_orders WHERE Actg_Period = $1', [period]);
     await wh.run('DELETE FROM meta.frozen_invoices WHERE Actg_Period = $1', [period]);
     await wh.run('DELETE FROM meta.period_closes WHERE actg_period = $1', [period]);
-    await logEverythingChanged(wh, `reopen ${period}`);
+    await logEverythingChanged(wh, `reopen ${period}`, period);
   });
   return { period };
 }
