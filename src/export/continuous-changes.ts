@@ -101,7 +101,9 @@ export async function stageChanges(
        (s._record_key IS NULL OR ${contentDiffers(type, 'n', 's')}) AS _changed,
        ${isHeld('n')} AS _held
      FROM (SELECT ${columnList(type)}, _amount_minor_unit, Version, _record_key FROM ${model} ${where}) AS n
-     LEFT JOIN ${state} AS s ON s._record_key = n._record_key`,
+     -- a record key starts with its period, so only delivered records of the compared periods can match (the state
+     -- grows by every record of every period: reading it whole made each export after a close slower than the last)
+     LEFT JOIN (SELECT * FROM ${state} AS s WHERE ${inPeriods('s')}) AS s ON s._record_key = n._record_key`,
   );
   const zeroedColumns = type.columns.map((c) => (c.kind === 'amount' ? `CAST(0 AS ${storageType('amount')}) AS ${quoteIdent(c.name)}` : `s.${quoteIdent(c.name)}`));
   await wh.run(
@@ -159,7 +161,11 @@ async function failOnRepeatedKey(wh: Warehouse, type: ExportType): Promise<never
 export async function commitChanges(wh: Warehouse, type: ExportType, fileVersion: bigint, exportId: string): Promise<void> {
   const payload = payloadTable(type);
   const state = continuousStateTable(type);
-  await wh.run(`DELETE FROM ${state} WHERE _record_key IN (SELECT _record_key FROM ${payload})`);
+  // A record key starts with its period: the payload's earliest period bounds the rows to replace (zone maps skip the
+  // older periods' row groups of a state that holds every period ever delivered).
+  await wh.run(
+    `DELETE FROM ${state} WHERE Actg_Period >= (SELECT min(Actg_Period) FROM ${payload}) AND _record_key IN (SELECT _record_key FROM ${payload})`,
+  );
   await wh.run(
     `INSERT INTO ${state} BY NAME
      SELECT ${columnList(type)}, _amount_minor_unit, Version, _record_key, _zeroed,
