@@ -16,13 +16,6 @@ with scope as (
     select case when full_rechain then 9223372036854775807 else previous_version end as since_version, full_rechain
     from {{ref 'int_build_scope'}}
 ),
--- The periods a close opened since the last build, (previous_period, current_period], as the dates after the end of
--- the one and through the end of the other; none otherwise (a reopen rebuilds everything).
-opened as (
-    select {{period_end 'previous_period'}} as after_date, {{period_end 'current_period'}} as through_date
-    from {{ref 'int_build_scope'}}
-    where period_moved and current_period > previous_period and not full_rechain
-),
 -- Rates: only a rate between the home currency and another reaches a lookup (int_home_rates); a lookup takes the
 -- latest usable rate on or before its date, so a rate of currency c dated d moves only lookups of c from d up to
 -- (not including) c's next rate date.
@@ -34,41 +27,33 @@ touched_rates as (
       and r.rate_date is not null
       and (r.to_currency = s.home_currency) <> (r.from_currency = s.home_currency)
 ),
-rate_changes as (
-    select t.currency, t.rate_date as from_date, min(h.rate_date) as to_date
+-- The date windows whose rows the slice takes, [from_date, to_date) (to_date NULL: open):
+--   'rate'   a touched rate's lookups, rows in its currency;
+--   'opened' the periods a close opened since the last build, (previous_period, current_period], rows in any
+--            currency (held as FUTURE_PERIOD before); none otherwise (a reopen rebuilds everything).
+date_windows as (
+    select 'rate' as kind, t.currency, t.rate_date as from_date, min(h.rate_date) as to_date
     from (select distinct currency, rate_date from touched_rates) as t
     left join {{ref 'int_home_rates'}} as h on h.currency = t.currency and h.rate_date > t.rate_date
     group by t.currency, t.rate_date
+    union all
+    select 'opened', null, {{period_end 'previous_period'}} + 1, {{period_end 'current_period'}} + 1
+    from {{ref 'int_build_scope'}}
+    where current_period > previous_period and not full_rechain
 ),
 changed_items as (
-    select o.sales_order_item_id from {{ref 'stg_orders'}} as o
-    join rate_changes as r on r.currency = o.currency and o.order_date >= r.from_date and (o.order_date < r.to_date or r.to_date is null)
-    where o.row_status = 'current'
+    -- an order line by its order date (the contract rate's date), a document by its billing date, a commission by its date
+    {{#each (list (list "stg_orders" "order_date") (list "stg_invoices" "billing_date") (list "stg_commissions" "commission_date"))}}
+    select x.sales_order_item_id from {{ref (lookup this 0)}} as x
+    join date_windows as w on x.{{lookup this 1}} >= w.from_date and (x.{{lookup this 1}} < w.to_date or w.to_date is null)
+        and (w.kind = 'opened' or w.currency = x.currency)
+    where x.row_status = 'current'
     union
-    select d.sales_order_item_id from {{ref 'stg_invoices'}} as d
-    join rate_changes as r on r.currency = d.currency and d.billing_date >= r.from_date and (d.billing_date < r.to_date or r.to_date is null)
-    where d.row_status = 'current'
-    union
-    select c.sales_order_item_id from {{ref 'stg_commissions'}} as c
-    join rate_changes as r on r.currency = c.currency and c.commission_date >= r.from_date and (c.commission_date < r.to_date or r.to_date is null)
-    where c.row_status = 'current'
-    union
-    select o.sales_order_item_id from {{ref 'stg_orders'}} as o
-    join opened as w on o.order_date > w.after_date and o.order_date <= w.through_date
-    where o.row_status = 'current'
-    union
-    select d.sales_order_item_id from {{ref 'stg_invoices'}} as d
-    join opened as w on d.billing_date > w.after_date and d.billing_date <= w.through_date
-    where d.row_status = 'current'
-    union
-    select c.sales_order_item_id from {{ref 'stg_commissions'}} as c
-    join opened as w on c.commission_date > w.after_date and c.commission_date <= w.through_date
-    where c.row_status = 'current'
-    union
+    {{/each}}
     -- a general-import row names an order item by its Transaction_ID (the others are lines of their own, always
-    -- recomputed)
+    -- recomputed); rates do not move it
     select g.transaction_id from {{ref 'stg_general_import'}} as g
-    join opened as w on g.booked_date > w.after_date and g.booked_date <= w.through_date
+    join date_windows as w on w.kind = 'opened' and g.booked_date >= w.from_date and g.booked_date < w.to_date
     where g.row_status = 'current'
     union
     select sales_order_item_id from {{ref 'stg_orders'}}
