@@ -70,10 +70,8 @@ export async function stageChanges(
   options: { currentPeriod: number; newestLoad: bigint; slice?: RecordSlice; fromPeriod?: number | null },
 ): Promise<TypeChanges> {
   if (options.slice?.kind === 'skip') return { changed: 0, zeroed: 0, held: 0, version: null };
-  if (type.closedPeriodsOnly && options.fromPeriod != null && options.fromPeriod >= options.currentPeriod) {
-    return { changed: 0, zeroed: 0, held: 0, version: null };
-  }
-  // Records of the periods before fromPeriod cannot have changed (change-log.ts): both sides leave them out.
+  // Records of the periods before fromPeriod cannot have changed (change-log.ts): both sides leave them out. (Journals
+  // of a reopened period P still compare: P is current again and has none, so the delivered ones go out as zero rows.)
   const inPeriods = (alias: string) => (options.fromPeriod != null ? `${alias}.Actg_Period >= ${Math.trunc(options.fromPeriod)}` : 'true');
   // The views narrow themselves to the slice (setExportSlice); the delivered records are narrowed here to match.
   const inSlice = (alias: string) => `${options.slice?.kind === 'where' ? options.slice.predicate(alias) : 'true'} AND ${inPeriods(alias)}`;
@@ -82,11 +80,7 @@ export async function stageChanges(
   const payload = payloadTable(type);
   const held = FX_HELD[type.name];
   const heldKeys = held ? `(SELECT _record_key FROM ${relationName('exports', 'exp_fx_pending_keys')} WHERE key_kind = '${held}')` : undefined;
-  const conditions = [
-    ...(type.closedPeriodsOnly ? [`Actg_Period < ${options.currentPeriod}`] : []),
-    ...(options.fromPeriod != null ? [`Actg_Period >= ${Math.trunc(options.fromPeriod)}`] : []),
-  ];
-  const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
+  const where = `WHERE ${type.closedPeriodsOnly ? `m.Actg_Period < ${options.currentPeriod}` : 'true'} AND ${inPeriods('m')}`;
   const isHeld = (alias: string) => (heldKeys ? `${alias}._record_key IN ${heldKeys}` : 'false');
   // One temp table becomes the payload: every current record flagged with what the state says of it, the zero rows of
   // vanished records added, then what is not sent deleted. (A second table holding just the changes cost 1.4 s of a
@@ -100,7 +94,7 @@ export async function stageChanges(
        ), false AS _zeroed,
        (s._record_key IS NULL OR ${contentDiffers(type, 'n', 's')}) AS _changed,
        ${isHeld('n')} AS _held
-     FROM (SELECT ${columnList(type)}, _amount_minor_unit, Version, _record_key FROM ${model} ${where}) AS n
+     FROM (SELECT ${columnList(type)}, _amount_minor_unit, Version, _record_key FROM ${model} AS m ${where}) AS n
      -- a record key starts with its period, so only delivered records of the compared periods can match (the state
      -- grows by every record of every period: reading it whole made each export after a close slower than the last)
      LEFT JOIN (SELECT * FROM ${state} AS s WHERE ${inPeriods('s')}) AS s ON s._record_key = n._record_key`,

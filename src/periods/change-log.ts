@@ -45,58 +45,50 @@ addStateTableDdl(
 
 const NEXT_SEQ = 'SELECT coalesce(max(seq), 0) + 1 FROM meta.change_log';
 
+/** Appends one entry (the next seq, in the same statement) and returns its seq. */
+async function logEntry(wh: Warehouse, entry: { everything: boolean; reason: string; fromPeriod: number | null }): Promise<bigint> {
+  const seq = await wh.scalar<bigint>(
+    `INSERT INTO meta.change_log (seq, logged_at, everything, reason, from_period) SELECT (${NEXT_SEQ}), now(), $1, $2, $3 RETURNING seq`,
+    [entry.everything, entry.reason, entry.fromPeriod],
+  );
+  return seq!;
+}
+
 /**
  * Logs that anything may have changed in the records of `fromPeriod` on (a close or reopen of that period, the build
  * after a close), or in every period (omitted: a full rebuild, a partial or failed run). Run it inside the change's
  * transaction.
  */
 export async function logEverythingChanged(wh: Warehouse, reason: string, fromPeriod?: number): Promise<void> {
-  await wh.run(`INSERT INTO meta.change_log (seq, logged_at, everything, reason, from_period) SELECT (${NEXT_SEQ}), now(), true, $1, $2`, [
-    reason,
-    fromPeriod ?? null,
-  ]);
-}
-
-/** The period the models were built for (a build's records reach it and later ones only). */
-async function builtPeriod(wh: Warehouse): Promise<number | undefined> {
-  if (!(await wh.relationExists('intermediate', 'int_settings'))) return undefined;
-  const period = await wh.scalar<number | null>('SELECT current_period FROM intermediate.int_settings');
-  return period === null || period === undefined ? undefined : Number(period);
+  await logEntry(wh, { everything: true, reason, fromPeriod: fromPeriod ?? null });
 }
 
 /**
  * After a run that built models: the orders a complete build recomputed, or everything when it rebuilt the chain (or
  * has no such models), or was not complete (a --select or failed run may have replaced tables the log cannot describe).
+ * A daily build and the build after a close reach the current period on; a full rebuild every period.
  */
 async function logBuild(wh: Warehouse, build: BuildInfo): Promise<void> {
   if (!build.complete) return logEverythingChanged(wh, 'run with --select, or a failed build');
+  const hasScope = (await wh.relationExists('intermediate', 'int_rechain_scope')) && (await wh.relationExists('intermediate', 'int_build_scope'));
+  const [scope] = hasScope
+    ? await wh.rows<{ full_rechain: boolean; period_moved: boolean; current_period: number }>(
+        'SELECT full_rechain, period_moved, current_period FROM intermediate.int_build_scope',
+      )
+    : [];
   // A --full-refresh may have been run to repair something outside any slice: let the consumers compare everything.
-  const sliced =
-    !build.fullRefresh &&
-    (await wh.relationExists('intermediate', 'int_rechain_scope')) &&
-    (await wh.relationExists('intermediate', 'int_build_scope')) &&
-    // After a close every line's current-period numbers moved (the period models rebuilt in full), not only the slice.
-    (await wh.scalar<boolean>('SELECT NOT (full_rechain OR period_moved) FROM intermediate.int_build_scope')) === true;
-  if (!sliced) {
-    // The build after a close recomputed the current period's numbers of every line, nothing of the closed periods.
-    const afterClose =
-      !build.fullRefresh &&
-      (await wh.relationExists('intermediate', 'int_build_scope')) &&
-      (await wh.scalar<boolean>('SELECT period_moved AND NOT full_rechain FROM intermediate.int_build_scope')) === true;
-    return logEverythingChanged(wh, afterClose ? 'build (after a close)' : 'build (full)', afterClose ? await builtPeriod(wh) : undefined);
-  }
-  const period = await builtPeriod(wh);
+  if (!scope || build.fullRefresh || scope.full_rechain) return logEverythingChanged(wh, 'build (full)');
+  const period = Number(scope.current_period);
+  // After a close every line's current-period numbers moved (the period models rebuilt in full), not only the slice;
+  // nothing of the closed periods did.
+  if (scope.period_moved) return logEverythingChanged(wh, 'build (after a close)', period);
   await wh.transaction(async () => {
-    const seq = await wh.scalar<bigint>(NEXT_SEQ);
-    await wh.run(`INSERT INTO meta.change_log (seq, logged_at, everything, reason, from_period) VALUES ($1, now(), false, 'build (orders touched by new files)', $2)`, [
-      seq!,
-      period ?? null,
-    ]);
+    const seq = await logEntry(wh, { everything: false, reason: 'build (orders touched by new files)', fromPeriod: period });
     // Nobody has taken the log yet (no continuous export ran): a first consumer takes everything anyway.
     await wh.run(
       `INSERT INTO meta.change_log_orders SELECT $1, sales_order_id, sales_order_item_id FROM intermediate.int_rechain_scope
        WHERE EXISTS (SELECT 1 FROM meta.change_log_marks)`,
-      [seq!],
+      [seq],
     );
   });
 }
