@@ -50,14 +50,20 @@ export function recordSlice(type: ExportType): RecordSlice {
  * built from the same rows as when it was last compared. The lists go into session variables that the views read
  * right after their scans (macro export_slice), so the joins and aggregates above run on the slice only; an IN
  * (subquery) on the views' output would run after them. Run `clearExportSlice` when done.
+ *
+ * With `fromPeriod` (the change log's bound, stageChanges leaves out earlier periods on both sides) only delivered
+ * records of those periods are searched for vanished orders, and only those not zeroed already (a zeroed record
+ * is not sent again): the state holds every record of every period ever delivered, so reading it whole grew with
+ * each close.
  */
-export async function setExportSlice(wh: Warehouse): Promise<void> {
+export async function setExportSlice(wh: Warehouse, fromPeriod: number | null = null): Promise<void> {
   const lines = 'intermediate.int_contract_lines';
   const list = async (variable: string, line: 'sales_order_id' | 'sales_order_item_id') => {
     // One anti join over every type's delivered ids (one hash of the order lines, not one per type).
     const delivered = EXPORT_TYPES.filter((t) => SLICED[t.name]?.variable === variable).map((t) => {
       const column = quoteIdent(SLICED[t.name]!.column);
-      return `SELECT ${column} AS v FROM ${continuousStateTable(t)} WHERE ${column} IS NOT NULL`;
+      const inPeriods = fromPeriod === null ? '' : ` AND Actg_Period >= ${Math.trunc(fromPeriod)}`;
+      return `SELECT ${column} AS v FROM ${continuousStateTable(t)} WHERE ${column} IS NOT NULL AND NOT _zeroed${inPeriods}`;
     });
     const orphans = `SELECT v FROM (${delivered.join(' UNION ALL ')}) WHERE v NOT IN (SELECT ${line} FROM ${lines} WHERE line_kind = 'order' AND ${line} IS NOT NULL)`;
     await wh.run(
