@@ -12,7 +12,9 @@ finished as (
     having max(p.end_period) <= (select current_period from settings) and max(p.booked_period) <= (select current_period from settings)
 )
 select r.actg_period, r.line_key, r.end_backlog_txn, r.end_backlog_home, r.end_unearned_txn, r.end_unbilled_txn, r.end_unearned_home, r.end_unbilled_home
-from {{ref 'fct_line_periods'}} as r
+-- the current period's rows are fct_line_current's (fct_line_periods adds the frozen history, which a filter on a
+-- subquery's period does not prune: read through it, the test took 0.56 s instead of 0.17 s after 12 closes of 1M lines)
+from {{ref 'fct_line_current'}} as r
 join finished using (line_key)
 where r.actg_period = (select current_period from settings)
   and (r.end_backlog_txn <> 0 or r.end_backlog_home <> 0 or r.end_unearned_txn <> 0 or r.end_unbilled_txn <> 0
