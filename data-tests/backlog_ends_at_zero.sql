@@ -1,13 +1,14 @@
 -- tags: marts, identities
 -- A fully recognized line carries no backlog and no balance (accounting.md, "Rollforward"): in the current period, a
 -- line in the books (not FX-pending) whose recognition ended in or before it ends with zero backlog, unearned revenue
--- and unbilled receivable, in transaction and home currency. Rows are failures.
+-- and unbilled receivable, in transaction and home currency. Rows are failures. A daily build whose previous build
+-- passed checks only the lines it recomputed (macro in_test_slice).
 with settings as (select current_period from {{ref 'int_settings'}}),
 finished as (
     select p.line_key
     from {{ref 'int_recognition_parts'}} as p
     join {{ref 'int_line_cumulative'}} as c using (line_key)
-    where not c.is_pending
+    where not c.is_pending and {{in_test_slice 'p.line_key'}}
     group by p.line_key
     having max(p.end_period) <= (select current_period from settings) and max(p.booked_period) <= (select current_period from settings)
 )

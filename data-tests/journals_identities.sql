@@ -8,6 +8,7 @@
 -- - 'moves with balances': the net credit to Deferred Revenue is not the change of Ending_Unearned_Revenue, the net
 --   debit to Unbilled Receivable not the change of Ending_Unbilled_Receivable, or the net debit to Deferred Expense not
 --   the change of Ending_Deferred_Expense; or the line has journal rows without a reported row (changes empty).
+-- A daily build whose previous build passed checks only the lines it recomputed (macro in_test_slice).
 with nets as (
     select actg_period, line_key,
         sum(debit_minor) as debits, sum(credit_minor) as credits,
@@ -25,7 +26,8 @@ compared as (
         r.end_unearned_home - r.beg_unearned_home as unearned_change, coalesce(n.deferred_revenue_credit, 0) as deferred_revenue_credit,
         r.end_unbilled_home - r.beg_unbilled_home as unbilled_change, coalesce(n.unbilled_debit, 0) as unbilled_debit,
         r.end_deferred_expense_home - r.beg_deferred_expense_home as deferred_expense_change, coalesce(n.deferred_expense_debit, 0) as deferred_expense_debit
-    from {{ref 'fct_line_current'}} as r
+    -- both sides take the slice of a daily build's tests (macro in_test_slice; the view takes it inside)
+    from (select * from {{ref 'fct_line_current'}} where {{in_test_slice 'line_key'}}) as r
     -- a journal line without a reported row of its line and period comes out with the changes empty
     full outer join nets as n using (actg_period, line_key)
 ),

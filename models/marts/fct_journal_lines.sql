@@ -13,21 +13,22 @@
 -- One branch per account: a UNION ALL of seven scans of the line rows, four times faster than unnesting a list of
 -- seven structs per row (measured on the current period of 1M lines). Each branch names the view itself, not a CTE,
 -- so a filter on the period reaches every scan (a CTE used seven times may be materialized whole).
+-- Each scan also takes a data test's slice (macro in_test_slice): all rows unless a daily build's tests set it.
 with nets as (
-    select r.*, 'Revenue' as account_type, r.new_billing_home - r.revenue_ordinary_home + r.fcc_home + r.adjustment_home as net_debit from {{ref 'fct_line_periods'}} as r
+    select r.*, 'Revenue' as account_type, r.new_billing_home - r.revenue_ordinary_home + r.fcc_home + r.adjustment_home as net_debit from {{ref 'fct_line_periods'}} as r where {{in_test_slice 'r.line_key'}}
     union all
     select r.*, 'Deferred Revenue', -r.new_billing_home + r.revenue_ordinary_home + r.revenue_contra_home
-        - (r.end_unbilled_home - r.beg_unbilled_home) - r.fcc_home - r.adjustment_home from {{ref 'fct_line_periods'}} as r
+        - (r.end_unbilled_home - r.beg_unbilled_home) - r.fcc_home - r.adjustment_home from {{ref 'fct_line_periods'}} as r where {{in_test_slice 'r.line_key'}}
     union all
-    select r.*, 'Contra Revenue', -r.revenue_contra_home from {{ref 'fct_line_periods'}} as r
+    select r.*, 'Contra Revenue', -r.revenue_contra_home from {{ref 'fct_line_periods'}} as r where {{in_test_slice 'r.line_key'}}
     union all
-    select r.*, 'Unbilled Receivable', r.end_unbilled_home - r.beg_unbilled_home from {{ref 'fct_line_periods'}} as r
+    select r.*, 'Unbilled Receivable', r.end_unbilled_home - r.beg_unbilled_home from {{ref 'fct_line_periods'}} as r where {{in_test_slice 'r.line_key'}}
     union all
-    select r.*, 'Deferred Expense', r.new_commissions_home - r.commission_amortization_home from {{ref 'fct_line_periods'}} as r
+    select r.*, 'Deferred Expense', r.new_commissions_home - r.commission_amortization_home from {{ref 'fct_line_periods'}} as r where {{in_test_slice 'r.line_key'}}
     union all
-    select r.*, 'Expense Clearing', -r.new_commissions_home from {{ref 'fct_line_periods'}} as r
+    select r.*, 'Expense Clearing', -r.new_commissions_home from {{ref 'fct_line_periods'}} as r where {{in_test_slice 'r.line_key'}}
     union all
-    select r.*, 'Expense Recognized', r.commission_amortization_home from {{ref 'fct_line_periods'}} as r
+    select r.*, 'Expense Recognized', r.commission_amortization_home from {{ref 'fct_line_periods'}} as r where {{in_test_slice 'r.line_key'}}
 )
 select
     n.actg_period, n.line_key, n.sales_order_id, n.sales_order_item_id, n.product_id, n.customer_id,

@@ -1,5 +1,6 @@
 // First: its post-build hook must run before the build watermark's (see change-log.ts).
 import './change-log.js';
+import './test-slice.js';
 import { addPostBuildHook, addStateTableDdl } from '../warehouse/state-tables.js';
 import { lineperiodTableDdl } from './line-period-columns.js';
 
@@ -51,12 +52,18 @@ addStateTableDdl(
     built_at TIMESTAMP NOT NULL
   )`,
   `COMMENT ON TABLE meta.build_state IS 'The watermark of the last complete successful build (newest input version, period, project state); incremental models recompute what changed since.'`,
+  // Warehouses created before it: NULL, so the next build checks every line (test-slice.ts).
+  `ALTER TABLE meta.build_state ADD COLUMN IF NOT EXISTS tests_passed_hash VARCHAR`,
+  `COMMENT ON COLUMN meta.build_state.tests_passed_hash IS 'The hash of the data tests when that build ran every one and all passed (else NULL): the next daily build may then check only the lines it recomputes.'`,
 );
 
 addPostBuildHook(async (wh, build) => {
+  // A partial or failed run keeps the watermark, but the next build must check every line again (test-slice.ts).
+  if (!build.complete) await wh.run('UPDATE meta.build_state SET tests_passed_hash = NULL WHERE tests_passed_hash IS NOT NULL');
   if (!build.complete || !(await wh.relationExists('intermediate', 'int_build_scope'))) return;
   await wh.run(
-    `INSERT OR REPLACE INTO meta.build_state (id, built_version, current_period, state_hash, stage_deletions, built_at)
-     SELECT 1, current_version, current_period, state_hash, stage_deletions, now() FROM intermediate.int_build_scope`,
+    `INSERT OR REPLACE INTO meta.build_state (id, built_version, current_period, state_hash, stage_deletions, built_at, tests_passed_hash)
+     SELECT 1, current_version, current_period, state_hash, stage_deletions, now(), $1 FROM intermediate.int_build_scope`,
+    [build.testsPassedHash],
   );
 });

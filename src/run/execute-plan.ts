@@ -1,4 +1,4 @@
-import type { CompiledGraph, GraphNode } from '../compile/graph-types.js';
+import type { CompiledGraph, GraphNode, TestNode } from '../compile/graph-types.js';
 import { messageOf, RevrecError } from '../errors.js';
 import type { Plan, PlanStep } from '../plan/plan-types.js';
 import type { NodeStatus, Reporter } from '../reporter/reporter.js';
@@ -15,6 +15,12 @@ export interface ExecuteOptions {
   readonly failFast?: boolean;
   readonly fullRefresh?: boolean;
   readonly clock?: () => Date;
+  /**
+   * Called once, before the first data test that runs, with whether every model so far succeeded; may narrow the
+   * tests (a daily build's to the lines it recomputed) and returns, per test, the note for its result (none: the
+   * test checks every row).
+   */
+  readonly beforeTests?: (modelsSucceeded: boolean) => Promise<(test: TestNode) => string | undefined>;
 }
 
 /**
@@ -27,6 +33,7 @@ export async function executePlan(wh: Warehouse, graph: CompiledGraph, plan: Pla
   const results: NodeResult[] = [];
   const failedOrSkipped = new Map<string, string>(); // node id → the failure that stops its dependents
   let stopAll: string | undefined;
+  let testNotes: Promise<(test: TestNode) => string | undefined> | undefined;
   const total = plan.steps.length;
   for (const step of plan.steps) {
     const node = graph.nodes[step.nodeId]!;
@@ -48,7 +55,12 @@ export async function executePlan(wh: Warehouse, graph: CompiledGraph, plan: Pla
     let rowsAffected: number | undefined;
     let failures: number | undefined;
     try {
-      const outcome = await executeStep(wh, node, step, options);
+      let testNote: string | undefined;
+      if (node.kind === 'test' && options.beforeTests) {
+        testNotes ??= options.beforeTests(!results.some((r) => r.kind === 'model' && r.status !== 'success'));
+        testNote = (await testNotes)(node);
+      }
+      const outcome = await executeStep(wh, node, step, options, testNote);
       ({ status, message } = outcome);
       rowsAffected = outcome.rowsAffected;
       failures = outcome.failures;
@@ -87,6 +99,7 @@ async function executeStep(
   node: GraphNode,
   step: PlanStep,
   options: ExecuteOptions,
+  testNote?: string,
 ): Promise<{ status: NodeStatus; message: string; rowsAffected?: number; failures?: number }> {
   switch (node.kind) {
     case 'seed': {
@@ -99,8 +112,9 @@ async function executeStep(
     }
     case 'test': {
       const { failures, auditTable } = await runDataTest(wh, node);
-      if (failures === 0) return { status: 'pass', message: 'PASS', failures };
-      const where = `${failures} failing row${failures === 1 ? '' : 's'}; see ${auditTable}`;
+      const note = testNote ? ` (${testNote})` : '';
+      if (failures === 0) return { status: 'pass', message: `PASS${note}`, failures };
+      const where = `${failures} failing row${failures === 1 ? '' : 's'}; see ${auditTable}${note}`;
       return node.severity === 'warn'
         ? { status: 'warn', message: `WARN: ${where}`, failures }
         : { status: 'fail', message: `FAIL: ${where}`, failures };

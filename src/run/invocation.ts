@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { compileProject } from '../compile/compiler.js';
 import type { CompiledGraph } from '../compile/graph-types.js';
@@ -8,13 +8,14 @@ import { buildPlan, formatPlan } from '../plan/build-plan.js';
 import type { Command, Plan } from '../plan/plan-types.js';
 import type { Reporter } from '../reporter/reporter.js';
 import { registerUdfs } from '../udf/index.js';
-import { ensureStateTables, runPostBuildHooks } from '../warehouse/state-tables.js';
+import { ensureStateTables, runBeforeTestsHooks, runPostBuildHooks } from '../warehouse/state-tables.js';
+import type { TestNarrowing } from '../warehouse/state-tables.js';
 import { Warehouse } from '../warehouse/warehouse.js';
 import { writeCompiledSql, writeManifest, writeRunResults } from './artifacts.js';
 import { executePlan } from './execute-plan.js';
 import { recordRunEnd, recordRunStart } from './run-history.js';
 import { RUN_RESULTS_SCHEMA_VERSION, succeeded } from './run-types.js';
-import type { RunResult } from './run-types.js';
+import type { NodeResult, RunResult } from './run-types.js';
 import { REVREC_VERSION } from '../version.js';
 
 export interface CompileRequest {
@@ -92,13 +93,27 @@ export async function runBuild(request: BuildRequest): Promise<BuildOutcome> {
     const args = { select: request.select ?? [], exclude: request.exclude ?? [], full_refresh: request.fullRefresh ?? false, fail_fast: request.failFast ?? false, vars: request.vars ?? {} };
     await recordRunStart(wh, invocationId, request.command, args, startedAt);
     request.reporter.log('info', `Running ${plan.steps.length} step(s) for ${request.command}`, { steps: plan.steps.length });
-    const results = await executePlan(wh, graph, plan, {
-      reporter: request.reporter,
-      projectRoot: project.root,
-      failFast: request.failFast ?? false,
-      fullRefresh: request.fullRefresh ?? false,
-      clock,
-    });
+    const everything = !request.select?.length && !request.exclude?.length;
+    const testsHash = dataTestsHash(graph);
+    const narrowings: TestNarrowing[] = [];
+    let results: NodeResult[];
+    try {
+      results = await executePlan(wh, graph, plan, {
+        reporter: request.reporter,
+        projectRoot: project.root,
+        failFast: request.failFast ?? false,
+        fullRefresh: request.fullRefresh ?? false,
+        clock,
+        beforeTests: async (modelsSucceeded) => {
+          const completeBuild = request.command === 'build' && everything && !request.fullRefresh && modelsSucceeded;
+          narrowings.push(...(await runBeforeTestsHooks(wh, { completeBuild, testsHash })));
+          for (const { note } of narrowings) request.reporter.log('info', `data tests reading the slice: ${note}`, { tests_narrowed: true });
+          return (test) => narrowings.filter((n) => n.narrows(test.compiledSql)).map((n) => n.note).join('; ') || undefined;
+        },
+      });
+    } finally {
+      for (const { undo } of narrowings) await undo();
+    }
     const finishedAt = clock();
     const result: RunResult = {
       metadata: { schema_version: RUN_RESULTS_SCHEMA_VERSION, invocation_id: invocationId, command: request.command, generated_at: finishedAt.toISOString(), revrec_version: REVREC_VERSION },
@@ -107,12 +122,13 @@ export async function runBuild(request: BuildRequest): Promise<BuildOutcome> {
       results,
     };
     const complete =
-      (request.command === 'run' || request.command === 'build') &&
-      !request.select?.length &&
-      !request.exclude?.length &&
-      results.every((r) => r.kind !== 'model' || r.status === 'success');
+      (request.command === 'run' || request.command === 'build') && everything && results.every((r) => r.kind !== 'model' || r.status === 'success');
+    // Every data test of the project ran in this complete build and passed: the next daily build may check only what
+    // it recomputes (src/periods/test-slice.ts).
+    const tests = results.filter((r) => r.kind === 'test');
+    const testsPassed = request.command === 'build' && complete && tests.length === countTests(graph) && tests.every((r) => r.status === 'pass');
     if (complete || results.some((r) => r.kind === 'model' && r.status !== 'skipped')) {
-      await runPostBuildHooks(wh, { complete, fullRefresh: request.fullRefresh ?? false });
+      await runPostBuildHooks(wh, { complete, fullRefresh: request.fullRefresh ?? false, testsPassedHash: testsPassed ? testsHash : null });
     }
     await recordRunEnd(wh, invocationId, succeeded(result) ? 'success' : 'error', result, finishedAt);
     await writeRunResults(targetDir, result);
@@ -120,4 +136,17 @@ export async function runBuild(request: BuildRequest): Promise<BuildOutcome> {
   } finally {
     if (!request.warehouse) wh.close();
   }
+}
+
+function countTests(graph: CompiledGraph): number {
+  return Object.values(graph.nodes).filter((n) => n.kind === 'test').length;
+}
+
+/** The project's data tests, by id and compiled SQL: a new, removed or edited test changes it. */
+function dataTestsHash(graph: CompiledGraph): string {
+  const hash = createHash('sha256');
+  for (const node of Object.values(graph.nodes).sort((a, b) => (a.id < b.id ? -1 : 1))) {
+    if (node.kind === 'test') hash.update(`${node.id}\0${node.compiledSql}\0`);
+  }
+  return hash.digest('hex').slice(0, 16);
 }

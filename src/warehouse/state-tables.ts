@@ -59,6 +59,11 @@ export interface BuildInfo {
   readonly complete: boolean;
   /** Incremental models were rebuilt from scratch (--full-refresh). */
   readonly fullRefresh: boolean;
+  /**
+   * The hash of the project's data tests (names and compiled SQL) when this run was a complete `build` in which every
+   * one of them ran and passed; otherwise null.
+   */
+  readonly testsPassedHash: string | null;
 }
 type PostBuildHook = (wh: Warehouse, build: BuildInfo) => Promise<void>;
 const postBuildHooks: PostBuildHook[] = [];
@@ -74,4 +79,37 @@ export function addPostBuildHook(hook: PostBuildHook): void {
 
 export async function runPostBuildHooks(wh: Warehouse, build: BuildInfo): Promise<void> {
   for (const hook of postBuildHooks) await hook(wh, build);
+}
+
+/** What a before-tests hook learns: the run, and the hash of the project's data tests (as in BuildInfo). */
+export interface TestRunInfo {
+  /** A `build` of everything (no --select/--exclude, not --full-refresh) whose models all succeeded so far. */
+  readonly completeBuild: boolean;
+  readonly testsHash: string;
+}
+
+/** A narrowing of this run's data tests: which tests it narrows, a note for the log and their results, how to undo it. */
+export interface TestNarrowing {
+  readonly note: string;
+  readonly narrows: (compiledSql: string) => boolean;
+  readonly undo: () => Promise<void>;
+}
+type BeforeTestsHook = (wh: Warehouse, run: TestRunInfo) => Promise<TestNarrowing | undefined>;
+const beforeTestsHooks: BeforeTestsHook[] = [];
+
+/**
+ * Registers work to do once before a run's first data test: the periods layer narrows a daily build's tests to the
+ * lines it recomputed when the previous complete build passed every test (src/periods/test-slice.ts).
+ */
+export function addBeforeTestsHook(hook: BeforeTestsHook): void {
+  if (!beforeTestsHooks.includes(hook)) beforeTestsHooks.push(hook);
+}
+
+export async function runBeforeTestsHooks(wh: Warehouse, run: TestRunInfo): Promise<TestNarrowing[]> {
+  const narrowings: TestNarrowing[] = [];
+  for (const hook of beforeTestsHooks) {
+    const narrowing = await hook(wh, run);
+    if (narrowing) narrowings.push(narrowing);
+  }
+  return narrowings;
 }

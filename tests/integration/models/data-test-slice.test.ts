@@ -1,0 +1,68 @@
+/**
+ * A daily build checks only what it recomputed (src/periods/test-slice.ts): the line-level data tests take the lines
+ * of the build's slice when the previous complete build passed every test, and every line otherwise.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { csvFile, openModelFixture } from '../../support/oracle-sql/model-fixture.js';
+import type { ModelFixture } from '../../support/oracle-sql/model-fixture.js';
+
+const ORDERS = `Sales_Order_Id,Sales_Order_Item_Id,Customer_Id,Product_Id,Order_Date,Quantity,List_Price,Sale_Price,SSP,Currency,Service_Start_Date,Service_End_Date
+SO1,A1,C1,P-X,2024-01-01,1,,120.00,10,USD,2024-01-01,2024-03-31
+SO1,A2,C1,P-X,2024-01-01,2,,30.00,20,USD,2024-01-15,2024-02-14
+SO2,B1,,P-X,2024-01-01,1,,100.00,,USD,2024-01-01,2024-12-31`;
+const INVOICES = `Invoice_Number,Document_Type,Reference_Document,Sales_Order_Id,Sales_Order_Item_Id,Billing_Date,Billing_Amount,Currency
+I1,INV,,SO1,A1,2024-01-02,100.00,USD`;
+const SLICED = ['backlog_ends_at_zero', 'journals_identities', 'schedule_sums_to_final_price'];
+
+describe('data tests of a daily build', () => {
+  let fixture: ModelFixture;
+  /** Per data test of the latest build: its status and message. */
+  const tests = () =>
+    Object.fromEntries(fixture.ledger.lastResults.filter((r) => r.kind === 'test').map((r) => [r.unique_id.split('.').at(-1)!, `${r.status}: ${r.message}`]));
+  const passedHash = async () => (await fixture.ledger.rows<{ h: string | null }>('SELECT tests_passed_hash AS h FROM meta.build_state'))[0]!.h;
+
+  beforeAll(async () => {
+    fixture = await openModelFixture({ first_period: 202401 });
+  }, 60_000);
+
+  afterAll(async () => {
+    await fixture?.dispose();
+  });
+
+  test('the first build checks every line, and records that every test passed', async () => {
+    expect(await fixture.loadAndBuild(csvFile('orders_1.csv', ORDERS), csvFile('invoices_1.csv', INVOICES))).toEqual([]);
+    expect(Object.values(tests()).every((m) => m === 'pass: PASS')).toBe(true);
+    expect(await passedHash()).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  test('the next build checks only the lines it recomputed with the line-level tests, the others every row', async () => {
+    // An invoice of SO2: the slice is SO2's one line.
+    expect(await fixture.loadAndBuild(csvFile('invoices_2.csv', `Invoice_Number,Document_Type,Reference_Document,Sales_Order_Id,Sales_Order_Item_Id,Billing_Date,Billing_Amount,Currency
+I2,INV,,SO2,B1,2024-01-10,50.00,USD`))).toEqual([]);
+    const results = tests();
+    for (const name of SLICED) expect(results[name], name).toMatch(/^pass: PASS \(checked the 1 order line\(s\) this build recomputed and the lines outside any order; the previous build passed every test\)$/);
+    for (const [name, message] of Object.entries(results)) if (!SLICED.includes(name)) expect(message, name).toBe('pass: PASS');
+  });
+
+  test('after a build with a failed test, the next build checks every line again', async () => {
+    // A hand edit outside any slice: rollforward_identity (which always checks every row) fails, the build records
+    // that not every test passed.
+    await fixture.ledger.wh.run(`UPDATE marts.fct_line_current SET end_unearned_home = end_unearned_home + 1 WHERE sales_order_item_id = 'A1'`);
+    const failed = await fixture.ledger.build();
+    expect(failed.map((f) => f.node.split('.').at(-1))).toEqual(['rollforward_identity']);
+    expect(await passedHash()).toBeNull();
+    await fixture.ledger.wh.run(`UPDATE marts.fct_line_current SET end_unearned_home = end_unearned_home - 1 WHERE sales_order_item_id = 'A1'`);
+    expect(await fixture.ledger.build()).toEqual([]);
+    expect(Object.values(tests()).every((m) => m === 'pass: PASS')).toBe(true);
+    expect(await passedHash()).not.toBeNull();
+    // Nothing landed since: the slice is empty, and only the lines outside any order are checked again.
+    expect(await fixture.ledger.build()).toEqual([]);
+    expect(tests().journals_identities).toMatch(/checked the 0 order line\(s\)/);
+  });
+
+  test('a changed data test checks every line once', async () => {
+    await fixture.ledger.wh.run(`UPDATE meta.build_state SET tests_passed_hash = 'another test set'`);
+    expect(await fixture.ledger.build()).toEqual([]);
+    expect(tests().journals_identities).toBe('pass: PASS');
+  });
+});
