@@ -46,6 +46,8 @@ export async function main(argv: string[]): Promise<void> {
     REVREC_FIRST_PERIOD: '202412',
     REVREC_EXPORT_CLOSE: 'false',
   });
+  // The days run the built CLI (runCliPipeline): build it from this checkout first.
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: PROJECT, stdio: 'inherit' });
   const reporter = new SilentReporter();
   const clock = () => new Date('2024-12-15T06:00:00Z');
   try {
@@ -101,12 +103,11 @@ export async function main(argv: string[]): Promise<void> {
       // publish (a copy of the file) measured 0.8–3.6 s depending on how much was still being written.
       execFileSync('sync');
       const t = performance.now();
-      const daily = await runPipeline({ projectDir: PROJECT, steps: ['extract', 'build', 'export', 'publish'], reporter, clock, all: true });
+      const steps = runCliPipeline(clock());
       dayMs.push(performance.now() - t);
-      if (daily.exitCode !== 0) throw new Error(`daily pipeline failed: ${JSON.stringify(daily.steps)} ${reporter.errors.join('\n')}`);
-      daySteps.push(Object.fromEntries(daily.steps.map((step) => [step.step, step.durationMs])));
-      for (const step of daily.steps) say(`  ${step.step.padEnd(8)} ${(step.durationMs / 1000).toFixed(2)} s  ${step.message}`);
-      say(`day ${day}: ${(dayMs.at(-1)! / 1000).toFixed(2)} s (target < 10 s)`);
+      daySteps.push(Object.fromEntries(steps.map((step) => [step.step, step.durationMs])));
+      for (const step of steps) say(`  ${step.step.padEnd(8)} ${(step.durationMs / 1000).toFixed(2)} s  ${step.message}`);
+      say(`day ${day}: ${(dayMs.at(-1)! / 1000).toFixed(2)} s, the whole \`revrec pipeline\` process (target < 10 s)`);
     }
     const dailyMs = median(dayMs);
     if (days > 1) say(`daily pipeline over ${days} days: median ${(dailyMs / 1000).toFixed(2)} s, fastest ${(Math.min(...dayMs) / 1000).toFixed(2)} s, slowest ${(Math.max(...dayMs) / 1000).toFixed(2)} s (target < 10 s)`);
@@ -142,6 +143,35 @@ export async function main(argv: string[]): Promise<void> {
   } finally {
     if (!flags.keep) await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * One day as cron or Airflow runs it: `revrec pipeline --all` in its own process (the built CLI, bin/revrec.js), its
+ * steps read from the JSON log. Run in this process instead, the day's publish measured 2.4–2.9 s against 0.7 s for
+ * the same copy of the 1.3 GB file from the CLI (not explained).
+ */
+function runCliPipeline(now: Date): { step: string; durationMs: number; message: string }[] {
+  let out: string;
+  try {
+    out = execFileSync(process.execPath, [join(PROJECT, 'bin/revrec.js'), 'pipeline', '--all', '--log-format', 'json'], {
+      cwd: PROJECT,
+      env: { ...process.env, REVREC_NOW: now.toISOString() },
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  } catch (error) {
+    const failed = error as { status?: number; stdout?: string; stderr?: string };
+    throw new Error(`daily pipeline exited ${failed.status}: ${(failed.stderr || failed.stdout || '').split('\n').slice(-20).join('\n')}`);
+  }
+  const steps: { step: string; durationMs: number; message: string }[] = [];
+  for (const line of out.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const event = JSON.parse(line) as { event?: string; step?: string; message?: string; duration_ms?: number };
+    const match = /^step [a-z]+: (.*)$/.exec(event.message ?? '');
+    if (event.event === 'log' && event.step && match && typeof event.duration_ms === 'number') steps.push({ step: event.step, durationMs: event.duration_ms, message: match[1]! });
+  }
+  return steps;
 }
 
 function median(values: readonly number[]): number {
