@@ -147,8 +147,8 @@ export async function main(argv: string[]): Promise<void> {
 
 /**
  * One day as cron or Airflow runs it: `revrec pipeline --all` in its own process (the built CLI, bin/revrec.js), its
- * steps read from the JSON log. Run in this process instead, the day's publish measured 2.4–2.9 s against 0.7 s for
- * the same copy of the 1.3 GB file from the CLI (not explained).
+ * steps read from the JSON log, so the day's time includes what a real run pays to start: loading the CLI, compiling
+ * the project, opening the warehouse.
  */
 function runCliPipeline(now: Date): { step: string; durationMs: number; message: string }[] {
   let out: string;
