@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import { quoteIdent } from '../compile/node-ids.js';
 import { ExecutionError } from '../errors.js';
 import type { WarehouseSettings } from '../project/types.js';
 import { lockedError, WarehouseLock } from './warehouse-lock.js';
@@ -126,6 +127,16 @@ export class Warehouse {
       `SELECT column_name AS name, data_type AS type FROM duckdb_columns() WHERE database_name = ${database ? "'temp'" : 'current_database()'} AND schema_name = $1 AND table_name = $2 ORDER BY column_index`,
       [schema, name],
     );
+  }
+
+  /**
+   * Column names of an existing table or view (`database` 'temp': a TEMP table, schema 'main'), in order, from an
+   * empty query's result: about 0.5 ms, where {@link columnsOf} reads `duckdb_columns()` over the whole catalog (about
+   * 4.5 ms on a warehouse of 100 tables, once or twice per model of every build).
+   */
+  async columnNames(schema: string, name: string, database?: 'temp'): Promise<string[]> {
+    const relation = `${database ? 'temp.' : ''}${quoteIdent(schema)}.${quoteIdent(name)}`;
+    return (await this.connection.runAndReadAll(`SELECT * FROM ${relation} LIMIT 0`)).columnNames();
   }
 
   /** Writes everything to the file (so a published copy is complete). */

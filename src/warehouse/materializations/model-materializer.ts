@@ -73,7 +73,7 @@ async function materializeIncremental(wh: Warehouse, node: ModelNode, options: M
   const staged = `temp.main.${quoteIdent(stagedName)}`;
   await wh.run(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(stagedName)} AS (\n${node.incrementalSql ?? node.compiledSql}\n)`);
   try {
-    const stagedColumns = (await wh.columnsOf('main', stagedName, 'temp')).map((c) => c.name);
+    const stagedColumns = await wh.columnNames('main', stagedName, 'temp');
     const columns = await checkSameColumns(wh, node, stagedColumns);
     const keys = node.config.uniqueKey;
     const on = keys.map((k) => `target.${quoteIdent(k)} IS NOT DISTINCT FROM source.${quoteIdent(k)}`).join(' AND ');
@@ -157,7 +157,7 @@ async function fullRefreshAsked(wh: Warehouse, node: ModelNode): Promise<boolean
 
 /** Returns the target's column names once the new rows are known to have the same set (in any order). */
 async function checkSameColumns(wh: Warehouse, node: ModelNode, stagedColumns: readonly string[]): Promise<string[]> {
-  const current = (await wh.columnsOf(node.schema, node.identifier)).map((c) => c.name);
+  const current = await wh.columnNames(node.schema, node.identifier);
   const incoming = stagedColumns.filter((c) => c !== TOMBSTONE);
   const added = incoming.filter((c) => !current.includes(c));
   const removed = current.filter((c) => !incoming.includes(c));

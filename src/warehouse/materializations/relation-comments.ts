@@ -20,7 +20,7 @@ export async function writeComments(
   if (description) statements.push(`COMMENT ON ${kind === 'view' ? 'VIEW' : 'TABLE'} ${relation} IS ${quoteLiteral(description)}`);
   const documented = columns.filter((c) => c.description);
   if (documented.length) {
-    const existing = new Set((await wh.columnsOf(schema, name)).map((c) => c.name));
+    const existing = new Set(await wh.columnNames(schema, name));
     for (const column of documented) {
       if (existing.has(column.name)) {
         statements.push(`COMMENT ON COLUMN ${relation}.${quoteIdent(column.name)} IS ${quoteLiteral(column.description)}`);
