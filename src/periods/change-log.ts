@@ -2,6 +2,7 @@ import type { Warehouse } from '../warehouse/warehouse.js';
 import { quoteLiteral } from '../compile/node-ids.js';
 import { addPostBuildHook, addStateTableDdl } from '../warehouse/state-tables.js';
 import type { BuildInfo } from '../warehouse/state-tables.js';
+import { readBuiltScope } from './built-scope.js';
 
 /**
  * What changed in the books, build by build, so a consumer (the continuous export) can look only at the orders that
@@ -70,20 +71,14 @@ export async function logEverythingChanged(wh: Warehouse, reason: string, fromPe
  */
 async function logBuild(wh: Warehouse, build: BuildInfo): Promise<void> {
   if (!build.complete) return logEverythingChanged(wh, 'run with --select, or a failed build');
-  const hasScope = (await wh.relationExists('intermediate', 'int_rechain_scope')) && (await wh.relationExists('intermediate', 'int_build_scope'));
-  const [scope] = hasScope
-    ? await wh.rows<{ full_rechain: boolean; period_moved: boolean; current_period: number }>(
-        'SELECT full_rechain, period_moved, current_period FROM intermediate.int_build_scope',
-      )
-    : [];
+  const scope = await readBuiltScope(wh);
   // A --full-refresh may have been run to repair something outside any slice: let the consumers compare everything.
-  if (!scope || build.fullRefresh || scope.full_rechain) return logEverythingChanged(wh, 'build (full)');
-  const period = Number(scope.current_period);
+  if (!scope || build.fullRefresh || scope.fullRechain) return logEverythingChanged(wh, 'build (full)');
   // After a close every line's current-period numbers moved (the period models rebuilt in full), not only the slice;
   // nothing of the closed periods did.
-  if (scope.period_moved) return logEverythingChanged(wh, 'build (after a close)', period);
+  if (scope.periodMoved) return logEverythingChanged(wh, 'build (after a close)', scope.currentPeriod);
   await wh.transaction(async () => {
-    const seq = await logEntry(wh, { everything: false, reason: 'build (orders touched by new files)', fromPeriod: period });
+    const seq = await logEntry(wh, { everything: false, reason: 'build (orders touched by new files)', fromPeriod: scope.currentPeriod });
     // Nobody has taken the log yet (no continuous export ran): a first consumer takes everything anyway.
     await wh.run(
       `INSERT INTO meta.change_log_orders SELECT $1, sales_order_id, sales_order_item_id FROM intermediate.int_rechain_scope

@@ -58,9 +58,12 @@ addStateTableDdl(
 );
 
 addPostBuildHook(async (wh, build) => {
-  // A partial or failed run keeps the watermark, but the next build must check every line again (test-slice.ts).
-  if (!build.complete) await wh.run('UPDATE meta.build_state SET tests_passed_hash = NULL WHERE tests_passed_hash IS NOT NULL');
-  if (!build.complete || !(await wh.relationExists('intermediate', 'int_build_scope'))) return;
+  if (!build.complete) {
+    // A partial or failed run keeps the watermark, but the next build must check every line again (test-slice.ts).
+    await wh.run('UPDATE meta.build_state SET tests_passed_hash = NULL WHERE tests_passed_hash IS NOT NULL');
+    return;
+  }
+  if (!(await wh.relationExists('intermediate', 'int_build_scope'))) return;
   await wh.run(
     `INSERT OR REPLACE INTO meta.build_state (id, built_version, current_period, state_hash, stage_deletions, built_at, tests_passed_hash)
      SELECT 1, current_version, current_period, state_hash, stage_deletions, now(), $1 FROM intermediate.int_build_scope`,

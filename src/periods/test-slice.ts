@@ -1,6 +1,7 @@
 import { addBeforeTestsHook } from '../warehouse/state-tables.js';
 import type { TestNarrowing, TestRunInfo } from '../warehouse/state-tables.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
+import { readBuiltScope } from './built-scope.js';
 
 /** The DuckDB variable the data tests read (macro in_test_slice): unset, they check every row. */
 const VARIABLE = 'revrec_test_slice';
@@ -24,13 +25,11 @@ const VARIABLE = 'revrec_test_slice';
  */
 export async function narrowTestsToSlice(wh: Warehouse, run: TestRunInfo): Promise<TestNarrowing | undefined> {
   if (!run.completeBuild) return undefined;
-  if (!(await wh.relationExists('intermediate', 'int_rechain_scope')) || !(await wh.relationExists('intermediate', 'int_build_scope'))) return undefined;
-  const sliced = await wh.scalar<boolean>(
-    `SELECT b.tests_passed_hash = $1 AND NOT s.full_rechain AND NOT s.period_moved
-     FROM meta.build_state AS b CROSS JOIN intermediate.int_build_scope AS s WHERE b.id = 1`,
-    [run.testsHash],
-  );
-  if (sliced !== true) return undefined;
+  const scope = await readBuiltScope(wh);
+  if (!scope || scope.fullRechain || scope.periodMoved) return undefined;
+  // meta.build_state still holds the previous complete build's row: this build's is written after its tests.
+  const passed = await wh.scalar<string | null>('SELECT tests_passed_hash FROM meta.build_state WHERE id = 1');
+  if (passed !== run.testsHash) return undefined;
   await wh.run(
     `SET VARIABLE ${VARIABLE} = (SELECT coalesce(list(DISTINCT line_key), CAST([] AS VARCHAR[])) FROM intermediate.int_rechain_scope WHERE line_key IS NOT NULL)`,
   );

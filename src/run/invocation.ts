@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { compileProject } from '../compile/compiler.js';
-import type { CompiledGraph } from '../compile/graph-types.js';
+import type { CompiledGraph, TestNode } from '../compile/graph-types.js';
 import { loadProject } from '../project/load-project.js';
 import type { Project } from '../project/types.js';
 import { buildPlan, formatPlan } from '../plan/build-plan.js';
@@ -94,7 +94,7 @@ export async function runBuild(request: BuildRequest): Promise<BuildOutcome> {
     await recordRunStart(wh, invocationId, request.command, args, startedAt);
     request.reporter.log('info', `Running ${plan.steps.length} step(s) for ${request.command}`, { steps: plan.steps.length });
     const everything = !request.select?.length && !request.exclude?.length;
-    const testsHash = dataTestsHash(graph);
+    const dataTests = dataTestSet(graph);
     const narrowings: TestNarrowing[] = [];
     let results: NodeResult[];
     try {
@@ -106,7 +106,7 @@ export async function runBuild(request: BuildRequest): Promise<BuildOutcome> {
         clock,
         beforeTests: async (modelsSucceeded) => {
           const completeBuild = request.command === 'build' && everything && !request.fullRefresh && modelsSucceeded;
-          narrowings.push(...(await runBeforeTestsHooks(wh, { completeBuild, testsHash })));
+          narrowings.push(...(await runBeforeTestsHooks(wh, { completeBuild, testsHash: dataTests.hash })));
           for (const { note } of narrowings) request.reporter.log('info', `data tests reading the slice: ${note}`, { tests_narrowed: true });
           return (test) => narrowings.filter((n) => n.narrows(test.compiledSql)).map((n) => n.note).join('; ') || undefined;
         },
@@ -126,9 +126,9 @@ export async function runBuild(request: BuildRequest): Promise<BuildOutcome> {
     // Every data test of the project ran in this complete build and passed: the next daily build may check only what
     // it recomputes (src/periods/test-slice.ts).
     const tests = results.filter((r) => r.kind === 'test');
-    const testsPassed = request.command === 'build' && complete && tests.length === countTests(graph) && tests.every((r) => r.status === 'pass');
+    const testsPassed = request.command === 'build' && complete && tests.length === dataTests.count && tests.every((r) => r.status === 'pass');
     if (complete || results.some((r) => r.kind === 'model' && r.status !== 'skipped')) {
-      await runPostBuildHooks(wh, { complete, fullRefresh: request.fullRefresh ?? false, testsPassedHash: testsPassed ? testsHash : null });
+      await runPostBuildHooks(wh, { complete, fullRefresh: request.fullRefresh ?? false, testsPassedHash: testsPassed ? dataTests.hash : null });
     }
     await recordRunEnd(wh, invocationId, succeeded(result) ? 'success' : 'error', result, finishedAt);
     await writeRunResults(targetDir, result);
@@ -138,15 +138,12 @@ export async function runBuild(request: BuildRequest): Promise<BuildOutcome> {
   }
 }
 
-function countTests(graph: CompiledGraph): number {
-  return Object.values(graph.nodes).filter((n) => n.kind === 'test').length;
-}
-
-/** The project's data tests, by id and compiled SQL: a new, removed or edited test changes it. */
-function dataTestsHash(graph: CompiledGraph): string {
+/** How many data tests the project has, and their hash by id and compiled SQL (a new, removed or edited test changes it). */
+function dataTestSet(graph: CompiledGraph): { count: number; hash: string } {
+  const tests = Object.values(graph.nodes)
+    .filter((node): node is TestNode => node.kind === 'test')
+    .sort((a, b) => (a.id < b.id ? -1 : 1));
   const hash = createHash('sha256');
-  for (const node of Object.values(graph.nodes).sort((a, b) => (a.id < b.id ? -1 : 1))) {
-    if (node.kind === 'test') hash.update(`${node.id}\0${node.compiledSql}\0`);
-  }
-  return hash.digest('hex').slice(0, 16);
+  for (const node of tests) hash.update(`${node.id}\0${node.compiledSql}\0`);
+  return { count: tests.length, hash: hash.digest('hex').slice(0, 16) };
 }
