@@ -3,17 +3,11 @@
  * identity, journals that stop moving with their balances, a raw row that a stage deletion accounts for.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { csvFile, openModelFixture } from '../../support/oracle-sql/model-fixture.js';
+import { openModelFixture, smallBooks } from '../../support/oracle-sql/model-fixture.js';
 import type { ModelFixture } from '../../support/oracle-sql/model-fixture.js';
 import { SILENT_REPORTER } from '../../support/oracle-sql/sql-ledger.js';
 import { runBuild } from '../../../src/run/invocation.js';
 
-const ORDERS = `Sales_Order_Id,Sales_Order_Item_Id,Customer_Id,Product_Id,Order_Date,Quantity,List_Price,Sale_Price,SSP,Currency,Service_Start_Date,Service_End_Date
-SO1,A1,C1,P-X,2024-01-01,1,,120.00,10,USD,2024-01-01,2024-03-31
-SO1,A2,C1,P-X,2024-01-01,2,,30.00,20,USD,2024-01-15,2024-02-14
-SO2,B1,,P-X,2024-01-01,1,,100.00,,USD,2024-01-01,2024-12-31`;
-const INVOICES = `Invoice_Number,Document_Type,Reference_Document,Sales_Order_Id,Sales_Order_Item_Id,Billing_Date,Billing_Amount,Currency
-I1,INV,,SO1,A1,2024-01-02,100.00,USD`;
 
 const DATA_TESTS = [
   'allocation_sums_to_order_price',
@@ -30,7 +24,7 @@ describe('data tests on the marts', () => {
 
   beforeAll(async () => {
     fixture = await openModelFixture({ first_period: 202401 });
-    expect(await fixture.loadAndBuild(csvFile('orders_1.csv', ORDERS), csvFile('invoices_1.csv', INVOICES))).toEqual([]);
+    expect(await fixture.loadAndBuild(...smallBooks())).toEqual([]);
     expect(await fixture.close()).toEqual([]);
     expect(await fixture.ledger.build()).toEqual([]);
   }, 120_000);

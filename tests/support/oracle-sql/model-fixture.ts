@@ -17,6 +17,21 @@ export function csvFile(name: string, content: string): DeliveredFile {
   return { name, type, content: `${lines.join('\n')}\n` };
 }
 
+/**
+ * Small books for the data tests: SO1 with two lines (one invoiced), SO2 with one line and no customer, all USD from
+ * 202401. `smallBooks()` delivers them as two files.
+ */
+const SMALL_ORDERS_CSV = `Sales_Order_Id,Sales_Order_Item_Id,Customer_Id,Product_Id,Order_Date,Quantity,List_Price,Sale_Price,SSP,Currency,Service_Start_Date,Service_End_Date
+SO1,A1,C1,P-X,2024-01-01,1,,120.00,10,USD,2024-01-01,2024-03-31
+SO1,A2,C1,P-X,2024-01-01,2,,30.00,20,USD,2024-01-15,2024-02-14
+SO2,B1,,P-X,2024-01-01,1,,100.00,,USD,2024-01-01,2024-12-31`;
+const SMALL_INVOICES_CSV = `Invoice_Number,Document_Type,Reference_Document,Sales_Order_Id,Sales_Order_Item_Id,Billing_Date,Billing_Amount,Currency
+I1,INV,,SO1,A1,2024-01-02,100.00,USD`;
+
+export function smallBooks(): DeliveredFile[] {
+  return [csvFile('orders_1.csv', SMALL_ORDERS_CSV), csvFile('invoices_1.csv', SMALL_INVOICES_CSV)];
+}
+
 /** A warehouse with the real models for one fixture; `dispose()` removes everything. */
 export interface ModelFixture {
   readonly ledger: SqlLedger;
