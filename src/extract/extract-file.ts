@@ -7,10 +7,11 @@ import type { DownloadResult, RemoteFile, RemoteStore } from '../transport/remot
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { faultPoint } from '../testing/fault-points.js';
 import type { ExtractSource } from './extract-config.js';
+import type { Slots } from './slots.js';
 import { prepareFile } from './formats/index.js';
 import type { PreparedFile } from './formats/index.js';
 import { landPreparedFile } from './landing/index.js';
-import { TRANSIENT_FAILURE_CODES, insertManifestRow, nextLoadVersion, recordManifestRow } from './load-manifest.js';
+import { TRANSIENT_FAILURE_CODES, insertManifestRow, recordManifestRow } from './load-manifest.js';
 import type { FileHistory, ManifestRow, NewManifestRow } from './load-manifest.js';
 
 /** What happened to one listed file. */
@@ -90,26 +91,30 @@ export function needsDownload(ctx: FileContext, file: RemoteFile, history: FileH
   return skippedOutcome(ctx, file, history) === undefined && unsafeKeyReason(file.key) === undefined;
 }
 
+/** How the caller runs this file beside others. */
+export interface FileWork {
+  /** Its load version, taken by the caller in key order (see {@link import('./load-manifest.js').LoadVersions}). */
+  readonly version: bigint;
+  /** Its download, if the caller started it already. */
+  readonly download?: Download;
+  /** Held while the file lands (its transaction), so no more files land at once than there are lanes. */
+  readonly landing?: Slots;
+}
+
 /**
  * One file of a source: decide from the manifest whether it needs loading (incremental: skip what is unchanged,
  * record an identical re-delivery as a duplicate; full reload: land everything again, replacing the file's earlier
  * rows), download it, prepare it (CSV/XLSX/ZIP) and land it together with its manifest row in ONE transaction, so a
  * crash at any point leaves either the whole file and its manifest row, or neither. Unreadable files become a
  * `failed` manifest row with the reason; transfer errors are reported and leave no trace, so the next run retries.
- *
- * `download` is this file's download if the caller started it already; `afterDownload` runs once the bytes are
- * here, before preparing and landing (the caller starts the next file's download then, so it overlaps this landing).
+ * Every row it writes goes through `ctx.wh`, so files on different connections land side by side.
  */
-export async function extractFile(
-  ctx: FileContext,
-  file: RemoteFile,
-  history: FileHistory | undefined,
-  pipelining: { readonly download?: Download; readonly afterDownload?: () => void } = {},
-): Promise<FileOutcome> {
+export async function extractFile(ctx: FileContext, file: RemoteFile, history: FileHistory | undefined, work: FileWork): Promise<FileOutcome> {
   const { source, reporter } = ctx;
   const fields = { source: source.name, file: file.key };
   const skipped = skippedOutcome(ctx, file, history);
   if (skipped) return skipped;
+  const { version } = work;
   const listed = listedIdentity(file);
   const base = (identity: typeof listed, sha256: string | null): Omit<NewManifestRow, 'status' | 'loaded_at'> => ({
     source: source.name,
@@ -124,13 +129,12 @@ export async function extractFile(
   if (unsafe !== undefined) {
     // S3 keys may hold `..`; such a name never becomes a local path. Recorded, so it is reported once, not every run.
     const message = `${file.key}: refused because the key ${unsafe}; rename the file in the source`;
-    return recordFailure(ctx, base(listed, null), file.key, 'UNSAFE_KEY', message);
+    return recordFailure(ctx, base(listed, null), version, file.key, 'UNSAFE_KEY', message);
   }
 
-  const download = pipelining.download ?? startDownload(ctx, file);
+  const download = work.download ?? startDownload(ctx, file);
   try {
     const result = await download.result;
-    pipelining.afterDownload?.();
     if (!result.ok) {
       const error = result.error;
       if (!(error instanceof TransferError)) throw error;
@@ -146,7 +150,7 @@ export async function extractFile(
 
     const loaded = history?.latestLoaded;
     if (ctx.mode === 'incremental' && loaded?.sha256 === downloaded.sha256) {
-      const version = await recordManifestRow(ctx.wh, { ...row, status: 'duplicate', loaded_at: ctx.clock().toISOString() });
+      await recordManifestRow(ctx.wh, { ...row, status: 'duplicate', loaded_at: ctx.clock().toISOString() }, version);
       reporter.log('info', `${source.name}: ${file.key} is identical to version ${loaded.version}: nothing landed`, { ...fields, version: String(version) });
       return { key: file.key, status: 'duplicate', version: String(version) };
     }
@@ -155,13 +159,15 @@ export async function extractFile(
     try {
       prepared = await prepareFile(download.localPath, file.key, { patterns: source.patterns, tempDir: ctx.tempDir });
     } catch (error) {
-      return recordFailure(ctx, row, file.key, 'LOAD_ERROR', `${file.key}: could not be read: ${messageOf(error)}`);
+      return recordFailure(ctx, row, version, file.key, 'LOAD_ERROR', `${file.key}: could not be read: ${messageOf(error)}`);
     }
-    if (!prepared.ok) return recordFailure(ctx, row, file.key, prepared.code, prepared.message);
+    if (!prepared.ok) return recordFailure(ctx, row, version, file.key, prepared.code, prepared.message);
     try {
-      return await land(ctx, prepared, file.key, row);
+      const landFile = () => land(ctx, prepared, file.key, row, version);
+      return await (work.landing ? work.landing.use(landFile) : landFile());
     } catch (error) {
-      return recordFailure(ctx, row, file.key, 'LOAD_ERROR', `${file.key}: landing failed and was rolled back: ${messageOf(error)}`);
+      // The landing rolled back, so its version holds nothing: the failure is recorded under it.
+      return recordFailure(ctx, row, version, file.key, 'LOAD_ERROR', `${file.key}: landing failed and was rolled back: ${messageOf(error)}`);
     } finally {
       await prepared.dispose();
     }
@@ -175,11 +181,10 @@ function listedIdentity(file: RemoteFile): { size: string; etag: string | null; 
 }
 
 /** Rows of the prepared file and its manifest row, in one transaction. */
-async function land(ctx: FileContext, prepared: PreparedFile, key: string, row: Omit<NewManifestRow, 'status' | 'loaded_at'>): Promise<FileOutcome> {
+async function land(ctx: FileContext, prepared: PreparedFile, key: string, row: Omit<NewManifestRow, 'status' | 'loaded_at'>, version: bigint): Promise<FileOutcome> {
   const { source, reporter, wh } = ctx;
   const fields = { source: source.name, file: key };
   const outcome = await wh.transaction(async () => {
-    const version = await nextLoadVersion(wh);
     const loadedAt = ctx.clock();
     const landed = await landPreparedFile(wh.connection, prepared, { version, source: source.name, fileKey: key, loadedAt }, { replaceFileRows: ctx.mode === 'full_reload' });
     const rows = Object.values(landed.rowsByType).reduce((a, b) => a + (b ?? 0), 0);
@@ -210,8 +215,15 @@ async function land(ctx: FileContext, prepared: PreparedFile, key: string, row: 
   return outcome;
 }
 
-async function recordFailure(ctx: FileContext, row: Omit<NewManifestRow, 'status' | 'loaded_at'>, key: string, code: string, message: string): Promise<FileOutcome> {
-  const version = await recordManifestRow(ctx.wh, { ...row, status: 'failed', error_code: code, error_message: message, loaded_at: ctx.clock().toISOString() });
+async function recordFailure(
+  ctx: FileContext,
+  row: Omit<NewManifestRow, 'status' | 'loaded_at'>,
+  version: bigint,
+  key: string,
+  code: string,
+  message: string,
+): Promise<FileOutcome> {
+  await recordManifestRow(ctx.wh, { ...row, status: 'failed', error_code: code, error_message: message, loaded_at: ctx.clock().toISOString() }, version);
   const retry = TRANSIENT_FAILURE_CODES.has(code) ? 'it is tried again on the next run' : 'it is tried again when a corrected file is delivered';
   ctx.reporter.log('warn', `${ctx.source.name}: ${key} was not loaded (${code}): ${message} (recorded as version ${version}; ${retry})`, {
     source: ctx.source.name,

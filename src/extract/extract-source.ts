@@ -11,10 +11,12 @@ import type { StoreConfig } from '../transport/store-factory.js';
 import { stateDatabase } from '../warehouse/kysely/state-database.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import type { ExtractSource } from './extract-config.js';
-import { extractFile, needsDownload, startDownload } from './extract-file.js';
+import { extractFile, needsDownload, skippedOutcome, startDownload } from './extract-file.js';
 import type { Download, FileContext, FileOutcome } from './extract-file.js';
-import { fileHistories } from './load-manifest.js';
+import type { FileHistory } from './load-manifest.js';
+import { LoadVersions, fileHistories } from './load-manifest.js';
 import type { ExtractDatabase } from './load-manifest.js';
+import { Slots } from './slots.js';
 
 export type { FileOutcome } from './extract-file.js';
 
@@ -42,10 +44,12 @@ export interface ExtractOptions {
 
 /**
  * Extracts one source: lists its files, then per file (in key order) decides, downloads, prepares and lands it
- * (see {@link extractFile}), downloading the next file while the current one lands. One bad file never blocks the
- * others. The run is logged in `meta.extract_runs`:
- * `success` when every file was read or recorded, `error` when the source or a file could not be transferred (so
- * `--if-due` tries it again at the next tick).
+ * (see {@link extractFile}). Two workers take the files in key order, each on its own connection: downloads run one
+ * at a time, in key order, so the next file comes in while the current one lands; and with two or more DuckDB
+ * threads two files land at once, each in its own transaction (DuckDB reads a CSV on one thread when it numbers
+ * its rows, so a second landing uses the other core). One bad file never blocks the others. The run is logged in
+ * `meta.extract_runs`: `success` when every file was read or recorded, `error` when the source or a file could not
+ * be transferred (so `--if-due` tries it again at the next tick).
  *
  * A source that cannot be read (bad settings, listing refused after retries) is returned with `error`; errors that
  * are not revrec's own (bugs, a broken warehouse) are recorded and thrown.
@@ -57,11 +61,11 @@ export async function extractSource(wh: Warehouse, source: ExtractSource, option
     .insertInto('meta.extract_runs')
     .values({ invocation_id: options.invocationId, source: source.name, started_at: options.clock().toISOString(), finished_at: null, status: 'running', files_seen: null, files_loaded: null, files_failed: null, error_message: null })
     .execute();
+  // By key order; a slot stays empty only when the run stopped on an error first.
   const outcomes: FileOutcome[] = [];
   let sourceError: string | undefined;
   let thrown = false;
   let store: RemoteStore | undefined;
-  let prefetch: Download | undefined;
   const temp = await mkdtemp(join(options.tempDir ?? tmpdir(), 'revrec-extract-'));
   try {
     let files: RemoteFile[];
@@ -92,21 +96,7 @@ export async function extractSource(wh: Warehouse, source: ExtractSource, option
       reporter: options.reporter,
       ...(options.beforeCommit ? { beforeCommit: options.beforeCommit } : {}),
     };
-    // One download ahead: while a file is prepared and landed (DuckDB's work), the next one that needs downloading
-    // is already coming in (network and hashing), so a delivery of several files takes about the sum of the slower
-    // of the two per file rather than of both. At most two downloaded files are on disk at a time.
-    const wanted = files.map((file) => needsDownload(context, file, histories.get(file.key)));
-    for (const [i, file] of files.entries()) {
-      options.reporter.progress({ label: `extract ${source.name}`, done: outcomes.length, total: files.length, unit: 'files' });
-      const download = prefetch?.key === file.key ? prefetch : undefined;
-      if (download) prefetch = undefined;
-      const startNext = () => {
-        const next = wanted.indexOf(true, i + 1);
-        if (next >= 0 && prefetch === undefined) prefetch = startDownload(context, files[next]!);
-      };
-      outcomes.push(await extractFile(context, file, histories.get(file.key), { ...(download ? { download } : {}), afterDownload: startNext }));
-    }
-    options.reporter.progress({ label: `extract ${source.name}`, done: outcomes.length, total: files.length, unit: 'files' });
+    await extractFiles(context, files, histories, outcomes);
     return { source: source.name, files: outcomes };
   } catch (error) {
     sourceError = messageOf(error);
@@ -114,19 +104,17 @@ export async function extractSource(wh: Warehouse, source: ExtractSource, option
     throw error;
   } finally {
     await store?.close().catch(() => undefined);
-    // A download started ahead for a file the run never reached (it stopped on an error): let it settle (closing
-    // the store ended it) before its folder goes.
-    await prefetch?.result;
     await rm(temp, { recursive: true, force: true }).catch(() => undefined);
-    const transferErrors = outcomes.filter((o) => o.status === 'transfer_error');
+    const met = outcomes.filter((o) => o !== undefined);
+    const transferErrors = met.filter((o) => o.status === 'transfer_error');
     const finish = db
       .updateTable('meta.extract_runs')
       .set({
         finished_at: options.clock().toISOString(),
         status: sourceError !== undefined || transferErrors.length > 0 ? 'error' : 'success',
-        files_seen: outcomes.length,
-        files_loaded: outcomes.filter((o) => o.status === 'loaded').length,
-        files_failed: outcomes.filter((o) => o.status === 'failed' || o.status === 'transfer_error').length,
+        files_seen: met.length,
+        files_loaded: met.filter((o) => o.status === 'loaded').length,
+        files_failed: met.filter((o) => o.status === 'failed' || o.status === 'transfer_error').length,
         error_message: sourceError ?? (transferErrors.length > 0 ? `${transferErrors.length} file(s) not downloaded: ${transferErrors.map((o) => o.key).join(', ')}` : null),
       })
       .where('invocation_id', '=', options.invocationId)
@@ -134,6 +122,58 @@ export async function extractSource(wh: Warehouse, source: ExtractSource, option
       .execute();
     // Never let a failed bookkeeping update hide the error that got us here.
     await (thrown ? finish.catch(() => undefined) : finish);
+  }
+}
+
+/** Two workers: one overlaps its download with the other's landing (at most two downloaded files on disk). */
+const WORKERS = 2;
+
+/**
+ * The files of one source through {@link WORKERS} workers, each with a connection of its own; each outcome goes to
+ * its file's index of `outcomes`.
+ * A worker that throws (a bug, a broken warehouse) stops both from taking more files; the other finishes its file
+ * (its own transaction) before the error is thrown, so nothing is left running.
+ */
+async function extractFiles(context: FileContext, files: readonly RemoteFile[], histories: Map<string, FileHistory>, outcomes: FileOutcome[]): Promise<void> {
+  const { reporter } = context;
+  const versions = await LoadVersions.start(context.wh);
+  const threads = Number(await context.wh.scalar<string>("SELECT current_setting('threads')"));
+  const downloads = new Slots(1);
+  const landing = new Slots(threads >= 2 ? 2 : 1);
+  let next = 0;
+  let done = 0;
+  let stopped = false;
+  reporter.progress({ label: `extract ${context.source.name}`, done, total: files.length, unit: 'files' });
+  const worker = async (ctx: FileContext): Promise<void> => {
+    while (!stopped && next < files.length) {
+      const i = next++;
+      const file = files[i]!;
+      const history = histories.get(file.key);
+      // Decided and numbered before any wait, so versions ascend in key order whichever file commits first.
+      const version = skippedOutcome(ctx, file, history) === undefined ? versions.take() : 0n;
+      let download: Download | undefined;
+      if (needsDownload(ctx, file, history)) {
+        const release = await downloads.acquire();
+        download = startDownload(ctx, file);
+        void download.result.then(release);
+      }
+      try {
+        outcomes[i] = await extractFile(ctx, file, history, { version, landing, ...(download ? { download } : {}) });
+      } catch (error) {
+        stopped = true;
+        throw error;
+      }
+      reporter.progress({ label: `extract ${context.source.name}`, done: ++done, total: files.length, unit: 'files' });
+    }
+  };
+  const sessions: Warehouse[] = [];
+  try {
+    for (let w = 1; w < Math.min(WORKERS, files.length); w++) sessions.push(await context.wh.session());
+    const settled = await Promise.allSettled([worker(context), ...sessions.map((wh) => worker({ ...context, wh }))]);
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
+  } finally {
+    for (const session of sessions) session.close();
   }
 }
 

@@ -110,16 +110,26 @@ export async function fileHistories(wh: Warehouse, source: string): Promise<Map<
   return map;
 }
 
-/** A manifest row about to be written; the version is assigned by {@link insertManifestRow}. */
+/** A manifest row about to be written; its version comes from {@link LoadVersions}. */
 export type NewManifestRow = Pick<ManifestRow, 'source' | 'file_key' | 'size' | 'etag' | 'mtime' | 'sha256' | 'status' | 'mode' | 'loaded_at' | 'invocation_id'> &
   Partial<Pick<ManifestRow, 'rows_by_type' | 'rows_total' | 'rejected_rows' | 'error_code' | 'error_message' | 'ignored'>>;
 
 /**
- * The next load version: one more than any version the manifest holds. Call it inside the transaction that writes
- * the row (one writer per warehouse, so no other process can take the same number).
+ * Load versions for one source's run, handed out in the order files are met: one more than any version the manifest
+ * held when the run started (one writer per warehouse, so no other process takes the same numbers). Taken before a
+ * file's work starts, so two files landing at once in their own transactions never share a number and versions
+ * still ascend in key order whichever commits first. A file whose download fails leaves its number unused.
  */
-export async function nextLoadVersion(wh: Warehouse): Promise<bigint> {
-  return BigInt((await wh.scalar<string>('SELECT coalesce(max(version), 0) + 1 FROM meta.load_manifest')) ?? '1');
+export class LoadVersions {
+  private constructor(private next: bigint) {}
+
+  static async start(wh: Warehouse): Promise<LoadVersions> {
+    return new LoadVersions(BigInt((await wh.scalar<string>('SELECT coalesce(max(version), 0) + 1 FROM meta.load_manifest')) ?? '1'));
+  }
+
+  take(): bigint {
+    return this.next++;
+  }
 }
 
 /** Writes one manifest row under `version` (inside the caller's transaction). */
@@ -130,11 +140,7 @@ export async function insertManifestRow(wh: Warehouse, row: NewManifestRow, vers
     .execute();
 }
 
-/** A manifest row with no landed data (duplicate, failed), in a transaction of its own; returns its version. */
-export async function recordManifestRow(wh: Warehouse, row: NewManifestRow): Promise<bigint> {
-  return wh.transaction(async () => {
-    const version = await nextLoadVersion(wh);
-    await insertManifestRow(wh, row, version);
-    return version;
-  });
+/** A manifest row with no landed data (duplicate, failed), in a transaction of its own. */
+export async function recordManifestRow(wh: Warehouse, row: NewManifestRow, version: bigint): Promise<void> {
+  await wh.transaction(() => insertManifestRow(wh, row, version));
 }

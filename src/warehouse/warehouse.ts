@@ -30,6 +30,8 @@ export class Warehouse {
     readonly connection: DuckDBConnection,
     private readonly lock: WarehouseLock | undefined,
     readonly readOnly: boolean,
+    /** A {@link session}: closing it closes only its connection. */
+    private readonly shared = false,
   ) {}
 
   /** Identity of the underlying DuckDB database, for once-per-database work such as UDF registration. */
@@ -136,7 +138,20 @@ export class Warehouse {
     if (!this.readOnly) await this.connection.run('CHECKPOINT');
   }
 
+  /**
+   * Another connection to the same database, for work that runs beside this one's in a transaction of its own (an
+   * extract lands two files at a time). It shares the instance and the lock; closing it closes only its connection.
+   * Session state (SET variables, temp tables) is its own.
+   */
+  async session(): Promise<Warehouse> {
+    return new Warehouse(this.path, this.instance, await this.instance.connect(), undefined, this.readOnly, true);
+  }
+
   close(): void {
+    if (this.shared) {
+      this.connection.closeSync();
+      return;
+    }
     try {
       this.connection.closeSync();
     } finally {

@@ -45,9 +45,10 @@ export class ExtractHarness {
     readonly wh: Warehouse,
   ) {}
 
-  static async create(): Promise<ExtractHarness> {
+  /** `threads: 1` (the default here) lands one file at a time; 2 lands two at once, each in its own transaction. */
+  static async create(options: { threads?: number } = {}): Promise<ExtractHarness> {
     const dir = await mkdtemp(join(tmpdir(), 'revrec-extract-sources-'));
-    const wh = await Warehouse.open({ path: join(dir, 'warehouse.duckdb'), threads: 1 }, { command: 'extract-sources test' });
+    const wh = await Warehouse.open({ path: join(dir, 'warehouse.duckdb'), threads: options.threads ?? 1 }, { command: 'extract-sources test' });
     return new ExtractHarness(dir, wh);
   }
 

@@ -1,0 +1,85 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import { ExtractHarness, fileOutcome, invoicesCsv, localDeliver, localSource, manyOrders, statuses } from './extract-sources-kit.js';
+
+/**
+ * Resolves once `count` callers have arrived, or rejects after `ms`: a file that waits here inside its landing
+ * transaction proves the other file is in its own transaction at the same time (landing one after the other would
+ * time out).
+ */
+function barrier(count: number, ms = 15_000): () => Promise<void> {
+  let arrived = 0;
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return async () => {
+    if (++arrived === count) open();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`only ${arrived} of ${count} landings were open at once`)), ms)));
+    try {
+      await Promise.race([opened, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}
+
+describe('two files landing at once (threads: 2)', () => {
+  let inbox: string;
+  let h: ExtractHarness;
+  beforeEach(async () => {
+    inbox = await mkdtemp(join(tmpdir(), 'revrec-concurrent-inbox-'));
+    h = await ExtractHarness.create({ threads: 2 });
+  });
+  afterEach(async () => {
+    await h.close();
+    await rm(inbox, { recursive: true, force: true });
+  });
+
+  it('lands two files in transactions open at the same time; every file commits and versions ascend in key order', async () => {
+    await localDeliver(inbox, { 'invoices.csv': invoicesCsv(30), 'orders.csv': manyOrders(800), 'orders_2.csv': manyOrders(200, 'SX') });
+    const both = barrier(2);
+    const outcome = await h.extract([localSource('inbox', inbox)], {
+      beforeCommit: async ({ key }) => {
+        if (key !== 'orders_2.csv') await both();
+      },
+    });
+    expect(statuses(outcome)).toEqual({ 'invoices.csv': 'loaded', 'orders.csv': 'loaded', 'orders_2.csv': 'loaded' });
+    const manifest = await h.manifest('inbox');
+    expect(manifest.map((r) => r.file_key)).toEqual(['invoices.csv', 'orders.csv', 'orders_2.csv']);
+    expect(manifest.map((r) => r.version)).toEqual(['1', '2', '3']);
+    expect(await h.rows('SELECT _file, count(*)::INT AS n, min(_row)::INT AS first, max(_row)::INT AS last, min(_version)::VARCHAR AS v FROM raw.orders GROUP BY _file ORDER BY _file')).toEqual([
+      { _file: 'orders.csv', n: 800, first: 2, last: 801, v: '2' },
+      { _file: 'orders_2.csv', n: 200, first: 2, last: 201, v: '3' },
+    ]);
+    expect(await h.count('SELECT count(*) FROM raw.invoices')).toBe(30);
+    expect(await h.rows("SELECT status, files_seen::INT AS seen, files_loaded::INT AS loaded FROM meta.extract_runs WHERE source = 'inbox'")).toEqual([
+      { status: 'success', seen: 3, loaded: 3 },
+    ]);
+  });
+
+  it('a landing that fails rolls back only its own file; the file beside it commits, and the next run lands the failed one', async () => {
+    await localDeliver(inbox, { 'invoices.csv': invoicesCsv(30), 'orders.csv': manyOrders(800) });
+    const both = barrier(2);
+    const source = localSource('inbox', inbox);
+    const crashed = await h.extract([source], {
+      beforeCommit: async ({ key }) => {
+        await both();
+        if (key === 'orders.csv') throw new Error('simulated crash before COMMIT');
+      },
+    });
+    expect(fileOutcome(crashed, 'invoices.csv')).toMatchObject({ status: 'loaded', version: '1', rows: 30 });
+    expect(fileOutcome(crashed, 'orders.csv')).toMatchObject({ status: 'failed', code: 'LOAD_ERROR', version: '2' });
+    expect(await h.count('SELECT count(*) FROM raw.orders')).toBe(0);
+    expect(await h.count('SELECT count(*) FROM raw.invoices')).toBe(30);
+
+    const rerun = await h.extract([source]);
+    expect(statuses(rerun)).toEqual({ 'invoices.csv': 'unchanged', 'orders.csv': 'loaded' });
+    expect(fileOutcome(rerun, 'orders.csv').version).toBe('3');
+    expect(await h.count('SELECT count(*) FROM raw.orders WHERE _version = 3')).toBe(800);
+    expect((await h.manifest('inbox')).map((r) => `${r.version} ${r.file_key} ${r.status}`)).toEqual(['1 invoices.csv loaded', '2 orders.csv failed', '3 orders.csv loaded']);
+  });
+});
