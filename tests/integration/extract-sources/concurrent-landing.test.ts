@@ -82,4 +82,17 @@ describe('two files landing at once (threads: 2)', () => {
     expect(await h.count('SELECT count(*) FROM raw.orders WHERE _version = 3')).toBe(800);
     expect((await h.manifest('inbox')).map((r) => `${r.version} ${r.file_key} ${r.status}`)).toEqual(['1 invoices.csv loaded', '2 orders.csv failed', '3 orders.csv loaded']);
   });
+
+  it('a full reload of two files of one table replaces the rows of each, side by side', async () => {
+    await localDeliver(inbox, { 'orders.csv': manyOrders(800), 'orders_2.csv': manyOrders(200, 'SX') });
+    const source = localSource('inbox', inbox);
+    expect(statuses(await h.extract([source]))).toEqual({ 'orders.csv': 'loaded', 'orders_2.csv': 'loaded' });
+    const both = barrier(2);
+    const reload = await h.extract([source], { fullReload: true, beforeCommit: () => both() });
+    expect(statuses(reload)).toEqual({ 'orders.csv': 'loaded', 'orders_2.csv': 'loaded' });
+    expect(await h.rows('SELECT _file, count(*)::INT AS n, min(_version)::VARCHAR AS v FROM raw.orders GROUP BY _file ORDER BY _file')).toEqual([
+      { _file: 'orders.csv', n: 800, v: '3' },
+      { _file: 'orders_2.csv', n: 200, v: '4' },
+    ]);
+  });
 });
