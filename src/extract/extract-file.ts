@@ -7,7 +7,7 @@ import type { DownloadResult, RemoteFile, RemoteStore } from '../transport/remot
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { faultPoint } from '../testing/fault-points.js';
 import type { ExtractSource } from './extract-config.js';
-import type { Slots } from './slots.js';
+import type { LoadOrder } from './load-order.js';
 import { prepareFile } from './formats/index.js';
 import type { PreparedFile } from './formats/index.js';
 import { landPreparedFile } from './landing/index.js';
@@ -97,8 +97,8 @@ export interface FileWork {
   readonly version: bigint;
   /** Its download, if the caller started it already. */
   readonly download?: Download;
-  /** Held while the file lands (its transaction), so no more files land at once than there are lanes. */
-  readonly landing?: Slots;
+  /** The run's lanes and turns: it lands on a lane and writes its manifest row in its version's turn. */
+  readonly order: LoadOrder;
 }
 
 /**
@@ -129,7 +129,7 @@ export async function extractFile(ctx: FileContext, file: RemoteFile, history: F
   if (unsafe !== undefined) {
     // S3 keys may hold `..`; such a name never becomes a local path. Recorded, so it is reported once, not every run.
     const message = `${file.key}: refused because the key ${unsafe}; rename the file in the source`;
-    return recordFailure(ctx, base(listed, null), version, file.key, 'UNSAFE_KEY', message);
+    return recordFailure(ctx, work, base(listed, null), file.key, 'UNSAFE_KEY', message);
   }
 
   const download = work.download ?? startDownload(ctx, file);
@@ -150,7 +150,7 @@ export async function extractFile(ctx: FileContext, file: RemoteFile, history: F
 
     const loaded = history?.latestLoaded;
     if (ctx.mode === 'incremental' && loaded?.sha256 === downloaded.sha256) {
-      await recordManifestRow(ctx.wh, { ...row, status: 'duplicate', loaded_at: ctx.clock().toISOString() }, version);
+      await work.order.record(version, () => recordManifestRow(ctx.wh, { ...row, status: 'duplicate', loaded_at: ctx.clock().toISOString() }, version));
       reporter.log('info', `${source.name}: ${file.key} is identical to version ${loaded.version}: nothing landed`, { ...fields, version: String(version) });
       return { key: file.key, status: 'duplicate', version: String(version) };
     }
@@ -159,15 +159,14 @@ export async function extractFile(ctx: FileContext, file: RemoteFile, history: F
     try {
       prepared = await prepareFile(download.localPath, file.key, { patterns: source.patterns, tempDir: ctx.tempDir });
     } catch (error) {
-      return recordFailure(ctx, row, version, file.key, 'LOAD_ERROR', `${file.key}: could not be read: ${messageOf(error)}`);
+      return recordFailure(ctx, work, row, file.key, 'LOAD_ERROR', `${file.key}: could not be read: ${messageOf(error)}`);
     }
-    if (!prepared.ok) return recordFailure(ctx, row, version, file.key, prepared.code, prepared.message);
+    if (!prepared.ok) return recordFailure(ctx, work, row, file.key, prepared.code, prepared.message);
     try {
-      const landFile = () => land(ctx, prepared, file.key, row, version);
-      return await (work.landing ? work.landing.use(landFile) : landFile());
+      return await work.order.land(version, (commitTurn) => land(ctx, prepared, file.key, row, version, commitTurn));
     } catch (error) {
       // The landing rolled back, so its version holds nothing: the failure is recorded under it.
-      return recordFailure(ctx, row, version, file.key, 'LOAD_ERROR', `${file.key}: landing failed and was rolled back: ${messageOf(error)}`);
+      return recordFailure(ctx, work, row, file.key, 'LOAD_ERROR', `${file.key}: landing failed and was rolled back: ${messageOf(error)}`);
     } finally {
       await prepared.dispose();
     }
@@ -180,8 +179,15 @@ function listedIdentity(file: RemoteFile): { size: string; etag: string | null; 
   return { size: String(file.size), etag: file.etag ?? null, mtime: file.mtime ?? null };
 }
 
-/** Rows of the prepared file and its manifest row, in one transaction. */
-async function land(ctx: FileContext, prepared: PreparedFile, key: string, row: Omit<NewManifestRow, 'status' | 'loaded_at'>, version: bigint): Promise<FileOutcome> {
+/** Rows of the prepared file and its manifest row, in one transaction that commits in `commitTurn`. */
+async function land(
+  ctx: FileContext,
+  prepared: PreparedFile,
+  key: string,
+  row: Omit<NewManifestRow, 'status' | 'loaded_at'>,
+  version: bigint,
+  commitTurn: () => Promise<void>,
+): Promise<FileOutcome> {
   const { source, reporter, wh } = ctx;
   const fields = { source: source.name, file: key };
   const outcome = await wh.transaction(async () => {
@@ -203,6 +209,7 @@ async function land(ctx: FileContext, prepared: PreparedFile, key: string, row: 
     );
     await ctx.beforeCommit?.({ source: source.name, key, version });
     faultPoint('extract.landed');
+    await commitTurn();
     return { key, status: 'loaded' as const, version: String(version), rows, rejectedRows: landed.rejectedRows };
   });
   faultPoint('extract.committed');
@@ -217,13 +224,16 @@ async function land(ctx: FileContext, prepared: PreparedFile, key: string, row: 
 
 async function recordFailure(
   ctx: FileContext,
+  work: FileWork,
   row: Omit<NewManifestRow, 'status' | 'loaded_at'>,
-  version: bigint,
   key: string,
   code: string,
   message: string,
 ): Promise<FileOutcome> {
-  await recordManifestRow(ctx.wh, { ...row, status: 'failed', error_code: code, error_message: message, loaded_at: ctx.clock().toISOString() }, version);
+  const { version } = work;
+  await work.order.record(version, () =>
+    recordManifestRow(ctx.wh, { ...row, status: 'failed', error_code: code, error_message: message, loaded_at: ctx.clock().toISOString() }, version),
+  );
   const retry = TRANSIENT_FAILURE_CODES.has(code) ? 'it is tried again on the next run' : 'it is tried again when a corrected file is delivered';
   ctx.reporter.log('warn', `${ctx.source.name}: ${key} was not loaded (${code}): ${message} (recorded as version ${version}; ${retry})`, {
     source: ctx.source.name,

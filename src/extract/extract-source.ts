@@ -16,6 +16,7 @@ import type { Download, FileContext, FileOutcome } from './extract-file.js';
 import type { FileHistory } from './load-manifest.js';
 import { LoadVersions, fileHistories } from './load-manifest.js';
 import type { ExtractDatabase } from './load-manifest.js';
+import { LoadOrder } from './load-order.js';
 import { Slots } from './slots.js';
 
 export type { FileOutcome } from './extract-file.js';
@@ -44,10 +45,10 @@ export interface ExtractOptions {
 
 /**
  * Extracts one source: lists its files, then per file (in key order) decides, downloads, prepares and lands it
- * (see {@link extractFile}). Versions are given in key order; two workers then take the files largest first, each on
- * its own connection: downloads run one at a time, so the next file comes in while the current one lands; and with two or more DuckDB
- * threads two files land at once, each in its own transaction (DuckDB reads a CSV on one thread when it numbers
- * its rows, so a second landing uses the other core). One bad file never blocks the others. The run is logged in
+ * (see {@link extractFile}). Two workers take the files in key order, each on its own connection: downloads run one
+ * at a time, so the next file comes in while the current one lands; and with two or more DuckDB threads two files
+ * land at once, each in its own transaction (DuckDB reads a CSV on one thread when it numbers its rows, so a second
+ * landing uses the other core), committing in version order. One bad file never blocks the others. The run is logged in
  * `meta.extract_runs`: `success` when every file was read or recorded, `error` when the source or a file could not
  * be transferred (so `--if-due` tries it again at the next tick).
  *
@@ -131,38 +132,49 @@ const WORKERS = 2;
 /**
  * The files of one source through {@link WORKERS} workers, each with a connection of its own; each outcome goes to
  * its file's index of `outcomes`. Every file that will be read gets its version first, in key order; the workers
- * then take the largest files first, so two big files land side by side rather than the last big one alone (the
- * 1M-line inbox: invoices and orders start together instead of invoices after the small files).
+ * take the files in that order, and {@link LoadOrder} lets them land side by side but commit in version order.
  * A worker that throws (a bug, a broken warehouse) stops both from taking more files; the other finishes its file
  * (its own transaction) before the error is thrown, so nothing is left running.
  */
 async function extractFiles(context: FileContext, files: readonly RemoteFile[], histories: Map<string, FileHistory>, outcomes: FileOutcome[]): Promise<void> {
   const { reporter } = context;
   const loadVersions = await LoadVersions.start(context.wh);
-  // 0n for a file that is skipped (unchanged, still failed): it writes nothing.
-  const versions = files.map((file) => (skippedOutcome(context, file, histories.get(file.key)) === undefined ? loadVersions.take() : 0n));
-  const queue = files.map((_, i) => i).sort((a, b) => files[b]!.size - files[a]!.size || a - b);
+  // undefined for a file that is skipped (unchanged, still failed): it writes nothing.
+  const versions = files.map((file) => (skippedOutcome(context, file, histories.get(file.key)) === undefined ? loadVersions.take() : undefined));
   const threads = Number(await context.wh.scalar<string>("SELECT current_setting('threads')"));
+  const order = new LoadOrder(
+    versions.filter((v) => v !== undefined),
+    threads >= 2 ? 2 : 1,
+  );
   const downloads = new Slots(1);
-  const landing = new Slots(threads >= 2 ? 2 : 1);
+  let next = 0;
   let done = 0;
   let stopped = false;
   reporter.progress({ label: `extract ${context.source.name}`, done, total: files.length, unit: 'files' });
   const worker = async (ctx: FileContext): Promise<void> => {
-    for (let i = queue.shift(); i !== undefined && !stopped; i = queue.shift()) {
+    while (!stopped && next < files.length) {
+      const i = next++;
       const file = files[i]!;
       const history = histories.get(file.key);
-      let download: Download | undefined;
-      if (needsDownload(ctx, file, history)) {
-        const release = await downloads.acquire();
-        download = startDownload(ctx, file);
-        void download.result.then(release);
-      }
+      const version = versions[i];
       try {
-        outcomes[i] = await extractFile(ctx, file, history, { version: versions[i]!, landing, ...(download ? { download } : {}) });
+        if (version === undefined) {
+          outcomes[i] = skippedOutcome(ctx, file, history)!;
+        } else {
+          let download: Download | undefined;
+          if (needsDownload(ctx, file, history)) {
+            // Asked for in key order (no await since taking the file), so downloads run in key order.
+            const release = await downloads.acquire();
+            download = startDownload(ctx, file);
+            void download.result.then(release);
+          }
+          outcomes[i] = await extractFile(ctx, file, history, { version, order, ...(download ? { download } : {}) });
+        }
       } catch (error) {
         stopped = true;
         throw error;
+      } finally {
+        if (version !== undefined) order.settle(version);
       }
       reporter.progress({ label: `extract ${context.source.name}`, done: ++done, total: files.length, unit: 'files' });
     }

@@ -1,7 +1,7 @@
 /**
  * A counting semaphore that grants in the order asked: `acquire()` resolves with a release function once fewer than
  * `size` holders remain. The extract uses one of size 1 so downloads run one at a time in key order, and one of the
- * number of landing lanes so no more files land at once than DuckDB has threads for.
+ * number of landing lanes (in {@link import('./load-order.js').LoadOrder}).
  */
 export class Slots {
   private held = 0;
@@ -22,15 +22,5 @@ export class Slots {
       if (next) next();
       else this.held--;
     };
-  }
-
-  /** Runs `fn` holding a slot. */
-  async use<T>(fn: () => Promise<T>): Promise<T> {
-    const release = await this.acquire();
-    try {
-      return await fn();
-    } finally {
-      release();
-    }
   }
 }

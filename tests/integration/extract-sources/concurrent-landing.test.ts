@@ -95,4 +95,28 @@ describe('two files landing at once (threads: 2)', () => {
       { _file: 'orders_2.csv', n: 200, v: '4' },
     ]);
   });
+
+  it('a file ready first still commits after the file before it, so a crash leaves a prefix of the versions', async () => {
+    await localDeliver(inbox, { 'invoices.csv': invoicesCsv(30), 'orders.csv': manyOrders(800) });
+    let ordersWaiting!: () => void;
+    const ordersReady = new Promise<void>((resolve) => (ordersWaiting = resolve));
+    const observer = await h.wh.session();
+    let committedMeanwhile: unknown[] = [];
+    try {
+      const outcome = await h.extract([localSource('inbox', inbox)], {
+        beforeCommit: async ({ key }) => {
+          if (key === 'orders.csv') return ordersWaiting();
+          // invoices.csv (version 1): orders.csv has landed and wants to commit; give it time to (it must not).
+          await ordersReady;
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          committedMeanwhile = await observer.rows('SELECT version, file_key FROM meta.load_manifest');
+        },
+      });
+      expect(statuses(outcome)).toEqual({ 'invoices.csv': 'loaded', 'orders.csv': 'loaded' });
+    } finally {
+      observer.close();
+    }
+    expect(committedMeanwhile).toEqual([]);
+    expect((await h.manifest('inbox')).map((r) => `${r.version} ${r.file_key}`)).toEqual(['1 invoices.csv', '2 orders.csv']);
+  });
 });

@@ -59,9 +59,8 @@ describe('a crash between download and commit', () => {
     const dir = await mkdtemp(join(tmpdir(), 'revrec-crash-wh-'));
     const warehouse = join(dir, 'warehouse.duckdb');
     try {
-      // Files are taken largest first: the child commits invoices.csv, then is killed while orders.csv sits in its
-      // open transaction (threads 1: one landing at a time).
-      await localDeliver(inbox, { 'invoices.csv': invoicesCsv(250), 'orders.csv': manyOrders(20) });
+      await localDeliver(inbox, { 'invoices.csv': invoicesCsv(25), 'orders.csv': manyOrders(2000) });
+      // The child commits invoices.csv, then is killed while orders.csv sits in its open transaction.
       const child = spawn(process.execPath, ['--import', 'tsx', CHILD, warehouse, inbox, 'orders.csv'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -79,7 +78,7 @@ describe('a crash between download and commit', () => {
       const wh = await Warehouse.open({ path: warehouse, threads: 1 }, { command: 'after the crash' });
       try {
         expect(await wh.rows('SELECT file_key, status FROM meta.load_manifest ORDER BY version')).toEqual([{ file_key: 'invoices.csv', status: 'loaded' }]);
-        expect(Number(await wh.scalar('SELECT count(*) FROM raw.invoices'))).toBe(250);
+        expect(Number(await wh.scalar('SELECT count(*) FROM raw.invoices'))).toBe(25);
         expect(Number(await wh.scalar('SELECT count(*) FROM raw.orders'))).toBe(0);
 
         expect(await runOnce(wh, inbox)).toEqual({ 'invoices.csv': 'unchanged', 'orders.csv': 'loaded' });
@@ -87,8 +86,8 @@ describe('a crash between download and commit', () => {
           { file_key: 'invoices.csv', status: 'loaded' },
           { file_key: 'orders.csv', status: 'loaded' },
         ]);
-        expect(Number(await wh.scalar('SELECT count(*) FROM raw.orders'))).toBe(20);
-        expect(Number(await wh.scalar('SELECT count(*) FROM raw.invoices'))).toBe(250);
+        expect(Number(await wh.scalar('SELECT count(*) FROM raw.orders'))).toBe(2000);
+        expect(Number(await wh.scalar('SELECT count(*) FROM raw.invoices'))).toBe(25);
         // The killed run never finished; the next one did.
         expect(await wh.rows('SELECT status FROM meta.extract_runs ORDER BY started_at')).toEqual([{ status: 'running' }, { status: 'success' }]);
       } finally {

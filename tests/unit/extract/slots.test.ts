@@ -27,12 +27,6 @@ describe('Slots', () => {
     f();
   });
 
-  it('releases the slot of a function that throws', async () => {
-    const slots = new Slots(1);
-    await expect(slots.use(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
-    expect(await slots.use(() => Promise.resolve(7))).toBe(7);
-  });
-
   it('refuses a size that is not a positive integer', () => {
     expect(() => new Slots(0)).toThrow(RangeError);
     expect(() => new Slots(1.5)).toThrow(RangeError);
