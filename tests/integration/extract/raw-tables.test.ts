@@ -45,4 +45,26 @@ describe('ensureRawTables', () => {
     expect(await kit.rows('SELECT count(*) n FROM raw.exclusions')).toEqual([{ n: '1' }]);
     expect(await kit.rows("SELECT column_name FROM duckdb_columns() WHERE table_name = 'currencies' AND column_name = 'Minor_Unit'")).toEqual([{ column_name: 'Minor_Unit' }]);
   });
+
+  it('writes nothing when every table, column and comment is in place, and restores a comment someone changed', async () => {
+    const statements: string[] = [];
+    const run = kit.conn.run.bind(kit.conn);
+    // Every statement but the catalog read (runAndReadAll goes through run too).
+    kit.conn.run = ((sql: string, ...rest: never[]) => (/^SELECT /.test(sql) || statements.push(sql), run(sql, ...rest))) as typeof kit.conn.run;
+    try {
+      await ensureRawTables(kit.conn);
+      expect(statements).toEqual([]);
+      await run(`COMMENT ON COLUMN raw.orders."SSP" IS 'edited by hand'`);
+      await ensureRawTables(kit.conn);
+      expect(statements).toHaveLength(1);
+      const lines = statements[0]!.split('\n');
+      expect(lines).toHaveLength(2); // CREATE SCHEMA IF NOT EXISTS, and the one comment
+      expect(lines[1]).toMatch(/^COMMENT ON COLUMN "raw"\."orders"\."SSP" IS '/);
+    } finally {
+      kit.conn.run = run;
+    }
+    const [doc] = await kit.rows("SELECT comment FROM duckdb_columns() WHERE schema_name = 'raw' AND table_name = 'orders' AND column_name = 'SSP'");
+    expect(doc?.comment).not.toBe('edited by hand');
+    expect(doc?.comment).toContain('SSP');
+  });
 });
