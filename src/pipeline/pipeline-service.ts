@@ -117,7 +117,8 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineOut
             else if (!publishPath) finish('skipped', 'warehouse.publish_path is not set');
             else {
               const published = await publishWarehouse(wh, publishPath, project.root);
-              finish('success', `${published.path} (${Math.round(published.bytes / 1024)} KiB)`);
+              const kib = (bytes: number) => `${Math.round(bytes / 1024)} KiB`;
+              finish('success', `${published.path} (${kib(published.bytes)}; ${published.how === 'patched' ? `patched in place, ${kib(published.written)} written` : 'copied whole'})`);
             }
             break;
           }
