@@ -49,13 +49,29 @@ export async function publishWarehouse(wh: Warehouse, publishPath: string, root:
   faultPoint('publish.copied');
   const temp = `${target}.${process.pid}.tmp`;
   try {
-    await link(copy, temp);
+    await linkOrCopy(copy, temp);
     await rename(temp, target);
   } catch (error) {
     await rm(temp, { force: true });
     throw error;
   }
   return { path: target, bytes: statSync(target).size, how, written };
+}
+
+/** Filesystems without hard links (some network and FAT mounts) refuse link() with these. */
+const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV']);
+
+/**
+ * A hard link to the copy, or on a filesystem without hard links a whole copy of it (correct, but every publish then
+ * writes the whole file once more).
+ */
+async function linkOrCopy(copy: string, temp: string): Promise<void> {
+  try {
+    await link(copy, temp);
+  } catch (error) {
+    if (!NO_HARD_LINKS.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
+    await copyFile(copy, temp);
+  }
 }
 
 /** The copy `publish_path` does not name (the first one when it names neither). */
