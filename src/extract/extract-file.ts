@@ -8,6 +8,7 @@ import type { Warehouse } from '../warehouse/warehouse.js';
 import { faultPoint } from '../testing/fault-points.js';
 import type { ExtractSource } from './extract-config.js';
 import type { LoadOrder } from './load-order.js';
+import type { Slots } from './slots.js';
 import { prepareFile } from './formats/index.js';
 import type { PreparedFile } from './formats/index.js';
 import { landPreparedFile } from './landing/index.js';
@@ -49,15 +50,14 @@ export interface FileContext {
 let downloadCounter = 0;
 
 /** A download under way, into a folder of its own. Its `result` never rejects. */
-export interface Download {
-  readonly key: string;
+interface Download {
   readonly folder: string;
   readonly localPath: string;
   readonly result: Promise<{ readonly ok: true; readonly downloaded: DownloadResult } | { readonly ok: false; readonly error: unknown }>;
 }
 
 /** Starts downloading `file` into a new folder of the run's temporary folder. */
-export function startDownload(ctx: FileContext, file: RemoteFile): Download {
+function startDownload(ctx: FileContext, file: RemoteFile): Download {
   const folder = join(ctx.tempDir, `download-${++downloadCounter}`);
   const localPath = join(folder, file.key.slice(file.key.lastIndexOf('/') + 1));
   const result = mkdir(folder, { recursive: true })
@@ -66,7 +66,7 @@ export function startDownload(ctx: FileContext, file: RemoteFile): Download {
       (downloaded) => ({ ok: true as const, downloaded }),
       (error: unknown) => ({ ok: false as const, error }),
     );
-  return { key: file.key, folder, localPath, result };
+  return { folder, localPath, result };
 }
 
 /**
@@ -86,34 +86,27 @@ export function skippedOutcome(ctx: FileContext, file: RemoteFile, history: File
   };
 }
 
-/** True when {@link extractFile} will download this file (so a caller may start it early). */
-export function needsDownload(ctx: FileContext, file: RemoteFile, history: FileHistory | undefined): boolean {
-  return skippedOutcome(ctx, file, history) === undefined && unsafeKeyReason(file.key) === undefined;
-}
-
 /** How the caller runs this file beside others. */
 export interface FileWork {
   /** Its load version, taken by the caller in key order (see {@link import('./load-manifest.js').LoadVersions}). */
   readonly version: bigint;
-  /** Its download, if the caller started it already. */
-  readonly download?: Download;
   /** The run's lanes and turns: it lands on a lane and writes its manifest row in its version's turn. */
   readonly order: LoadOrder;
+  /** One download at a time: asked for before this function's first await, so downloads go in the order called. */
+  readonly downloads: Slots;
 }
 
 /**
- * One file of a source: decide from the manifest whether it needs loading (incremental: skip what is unchanged,
- * record an identical re-delivery as a duplicate; full reload: land everything again, replacing the file's earlier
- * rows), download it, prepare it (CSV/XLSX/ZIP) and land it together with its manifest row in ONE transaction, so a
- * crash at any point leaves either the whole file and its manifest row, or neither. Unreadable files become a
- * `failed` manifest row with the reason; transfer errors are reported and leave no trace, so the next run retries.
- * Every row it writes goes through `ctx.wh`, so files on different connections land side by side.
+ * One file of a source that the manifest does not let skip ({@link skippedOutcome} decides those): record an
+ * identical re-delivery as a duplicate; otherwise (incremental, or a full reload replacing the file's earlier rows)
+ * download it, prepare it (CSV/XLSX/ZIP) and land it together with its manifest row in ONE transaction, so a crash at
+ * any point leaves either the whole file and its manifest row, or neither. Unreadable files become a `failed`
+ * manifest row with the reason; transfer errors are reported and leave no trace, so the next run retries. Every row
+ * it writes goes through `ctx.wh`, so files on different connections land side by side.
  */
 export async function extractFile(ctx: FileContext, file: RemoteFile, history: FileHistory | undefined, work: FileWork): Promise<FileOutcome> {
   const { source, reporter } = ctx;
   const fields = { source: source.name, file: file.key };
-  const skipped = skippedOutcome(ctx, file, history);
-  if (skipped) return skipped;
   const { version } = work;
   const listed = listedIdentity(file);
   const base = (identity: typeof listed, sha256: string | null): Omit<NewManifestRow, 'status' | 'loaded_at'> => ({
@@ -132,7 +125,9 @@ export async function extractFile(ctx: FileContext, file: RemoteFile, history: F
     return recordFailure(ctx, work, base(listed, null), file.key, 'UNSAFE_KEY', message);
   }
 
-  const download = work.download ?? startDownload(ctx, file);
+  const releaseDownload = await work.downloads.acquire();
+  const download = startDownload(ctx, file);
+  void download.result.then(releaseDownload);
   try {
     const result = await download.result;
     if (!result.ok) {

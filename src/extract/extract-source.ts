@@ -11,8 +11,8 @@ import type { StoreConfig } from '../transport/store-factory.js';
 import { stateDatabase } from '../warehouse/kysely/state-database.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import type { ExtractSource } from './extract-config.js';
-import { extractFile, needsDownload, skippedOutcome, startDownload } from './extract-file.js';
-import type { Download, FileContext, FileOutcome } from './extract-file.js';
+import { extractFile, skippedOutcome } from './extract-file.js';
+import type { FileContext, FileOutcome } from './extract-file.js';
 import type { FileHistory } from './load-manifest.js';
 import { LoadVersions, fileHistories } from './load-manifest.js';
 import type { ExtractDatabase } from './load-manifest.js';
@@ -139,8 +139,9 @@ const WORKERS = 2;
 async function extractFiles(context: FileContext, files: readonly RemoteFile[], histories: Map<string, FileHistory>, outcomes: FileOutcome[]): Promise<void> {
   const { reporter } = context;
   const loadVersions = await LoadVersions.start(context.wh);
-  // undefined for a file that is skipped (unchanged, still failed): it writes nothing.
-  const versions = files.map((file) => (skippedOutcome(context, file, histories.get(file.key)) === undefined ? loadVersions.take() : undefined));
+  // A file the manifest lets skip (unchanged, still failed) writes nothing and takes no version.
+  const skipped = files.map((file) => skippedOutcome(context, file, histories.get(file.key)));
+  const versions = skipped.map((outcome) => (outcome ? undefined : loadVersions.take()));
   const threads = Number(await context.wh.scalar<string>("SELECT current_setting('threads')"));
   const order = new LoadOrder(
     versions.filter((v) => v !== undefined),
@@ -154,22 +155,10 @@ async function extractFiles(context: FileContext, files: readonly RemoteFile[], 
   const worker = async (ctx: FileContext): Promise<void> => {
     while (!stopped && next < files.length) {
       const i = next++;
-      const file = files[i]!;
-      const history = histories.get(file.key);
       const version = versions[i];
       try {
-        if (version === undefined) {
-          outcomes[i] = skippedOutcome(ctx, file, history)!;
-        } else {
-          let download: Download | undefined;
-          if (needsDownload(ctx, file, history)) {
-            // Asked for in key order (no await since taking the file), so downloads run in key order.
-            const release = await downloads.acquire();
-            download = startDownload(ctx, file);
-            void download.result.then(release);
-          }
-          outcomes[i] = await extractFile(ctx, file, history, { version, order, ...(download ? { download } : {}) });
-        }
+        // Called with no await since taking the file, so its download is asked for in key order.
+        outcomes[i] = version === undefined ? skipped[i]! : await extractFile(ctx, files[i]!, histories.get(files[i]!.key), { version, order, downloads });
       } catch (error) {
         stopped = true;
         throw error;
