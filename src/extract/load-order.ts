@@ -54,12 +54,19 @@ export class LoadOrder {
   }
 }
 
-/** Versions pass a point in ascending order: `wait(v)` resolves once every lower version has passed. */
+/**
+ * Versions pass a point in ascending order: `wait(v)` resolves once every lower version has passed. The lowest
+ * version not yet passed is kept by a cursor over the sorted versions, so a source of thousands of files does not
+ * scan them all at every turn.
+ */
 class Turns {
+  private readonly sorted: bigint[];
   private readonly pending: Set<bigint>;
+  private lowest = 0; // index in `sorted` of the lowest version still pending
   private readonly waiting: { version: bigint; resume: () => void }[] = [];
 
   constructor(versions: readonly bigint[]) {
+    this.sorted = [...versions].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     this.pending = new Set(versions);
   }
 
@@ -70,6 +77,7 @@ class Turns {
 
   pass(version: bigint): void {
     if (!this.pending.delete(version)) return;
+    while (this.lowest < this.sorted.length && !this.pending.has(this.sorted[this.lowest]!)) this.lowest++;
     for (const w of [...this.waiting]) {
       if (!this.ready(w.version)) continue;
       this.waiting.splice(this.waiting.indexOf(w), 1);
@@ -78,7 +86,6 @@ class Turns {
   }
 
   private ready(version: bigint): boolean {
-    for (const v of this.pending) if (v < version) return false;
-    return true;
+    return this.lowest === this.sorted.length || this.sorted[this.lowest]! >= version;
   }
 }
