@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { copyFile, link, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { ExecutionError, messageOf } from '../errors.js';
 import { faultPoint } from '../testing/fault-points.js';
 import { patchFile } from './file-patch.js';
 import type { Warehouse } from './warehouse.js';
@@ -38,13 +39,21 @@ export async function publishWarehouse(wh: Warehouse, publishPath: string, root:
   const copy = await olderCopy(target);
   let how: PublishResult['how'] = 'patched';
   let written: number;
-  if (await patchable(copy)) {
-    written = patchFile(wh.path, copy).written;
-  } else {
-    how = 'copied';
-    await rm(copy, { force: true }); // a reader of the old inode keeps it
-    await copyFile(wh.path, copy);
-    written = statSync(copy).size;
+  try {
+    if (await patchable(copy)) {
+      written = patchFile(wh.path, copy).written;
+    } else {
+      how = 'copied';
+      await rm(copy, { force: true }); // a reader of the old inode keeps it
+      await copyFile(wh.path, copy);
+      written = statSync(copy).size;
+    }
+  } catch (error) {
+    // A failed write (a full disk: "ENOSPC … write") does not name the file; say which, and what to do.
+    throw new ExecutionError(`publishing ${target}: could not bring its copy ${copy} up to date: ${messageOf(error)}`, {
+      hint: `analysts keep the previous copy; the folder needs room for two copies of the warehouse (${Math.ceil(statSync(wh.path).size / 1024 ** 2)} MiB each): free space there or set warehouse.publish_path to another folder, then run revrec pipeline --steps publish`,
+      cause: error,
+    });
   }
   faultPoint('publish.copied');
   const temp = `${target}.${process.pid}.tmp`;

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
+import { ExecutionError } from '../../../src/errors.js';
 import { patchFile } from '../../../src/warehouse/file-patch.js';
 import { publishWarehouse } from '../../../src/warehouse/publish.js';
 import { Warehouse } from '../../../src/warehouse/warehouse.js';
@@ -102,6 +103,20 @@ describe('publishWarehouse', () => {
     // The reader gone, the older copy is patched again.
     await wh.run('DELETE FROM t WHERE n >= 40000');
     expect((await publishWarehouse(wh, target, dir)).how).toBe('patched');
+  });
+  it('a copy it cannot write fails with the file, the reason and what to do; the published file stays', async () => {
+    const target = join(dir, 'revrec-published.duckdb');
+    await publishWarehouse(wh, target, dir); // copy a
+    mkdirSync(join(dir, '.revrec-published.duckdb.b', 'in-the-way'), { recursive: true }); // copy b cannot be written
+    const error = await publishWarehouse(wh, target, dir).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ExecutionError);
+    const message = (error as ExecutionError).describe();
+    expect(message).toContain(`publishing ${target}: could not bring its copy ${join(dir, '.revrec-published.duckdb.b')} up to date`);
+    expect(message).toContain('free space there or set warehouse.publish_path to another folder');
+    expect(readFileSync(target).equals(readFileSync(wh.path))).toBe(true);
   });
 });
 
