@@ -7,6 +7,7 @@ import '../export/export-tables.js';
 import type { Reporter } from '../reporter/reporter.js';
 import { compileProject } from '../compile/compiler.js';
 import { runBuild } from '../run/invocation.js';
+import { beginCompaction } from '../warehouse/vacuum.js';
 import type { BuildRequest } from '../run/invocation.js';
 import type { RunResult } from '../run/run-types.js';
 import { succeeded } from '../run/run-types.js';
@@ -158,6 +159,8 @@ export async function closePeriod(request: CloseRequest): Promise<CloseOutcome> 
     }
     // Read the export settings first: a configuration mistake should stop the close before anything is frozen.
     const exportConfig = readExportConfig(project.settings.sections, project.root).closePeriod;
+    // A close is a compaction run (src/warehouse/vacuum.ts): its builds rewrite the current period's rows anyway.
+    const endCompaction = await beginCompaction(wh, 'period close');
     const compiled = compile(request, project);
     const { result, rebuilt: builtForChecks } = await buildForChecks(request, wh, clock, period, compiled);
     const checks = await runCloseChecks(wh, result);
@@ -171,6 +174,7 @@ export async function closePeriod(request: CloseRequest): Promise<CloseOutcome> 
       invocationId: randomUUID(),
     });
     const rebuilt = await build(request, wh, clock, { compiled });
+    await endCompaction?.();
     const outcome = { closed: true, period, reasons, forced: reasons.length > 0, linesFrozen, checks, builtForChecks };
     if (request.export === false || !exportConfig.enabled) return { ...outcome, export: { status: 'not_configured', files: 0 } };
     if (rebuilt && !succeeded(rebuilt)) {

@@ -20,6 +20,11 @@ const settingsSchema = z
         memory_limit: z.string().optional(),
         temp_directory: z.string().optional(),
         publish_path: z.string().optional(),
+        vacuum: z.enum(['batched', 'always']).optional(),
+        vacuum_after_growth: z
+          .preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string().regex(/^\d+(\.\d+)?%$/, 'a percentage such as 100%'))
+          .transform((v) => Number(v.slice(0, -1)) / 100)
+          .optional(),
       })
       .strict(),
     target_path: z.string().default('target'),
@@ -57,6 +62,8 @@ export async function loadSettings(root: string, env: NodeJS.ProcessEnv): Promis
       ...(w.memory_limit ? { memoryLimit: w.memory_limit } : {}),
       ...(w.temp_directory ? { tempDirectory: w.temp_directory } : {}),
       ...(w.publish_path ? { publishPath: w.publish_path } : {}),
+      ...(w.vacuum ? { vacuum: w.vacuum } : {}),
+      ...(w.vacuum_after_growth !== undefined ? { vacuumAfterGrowth: w.vacuum_after_growth } : {}),
     },
     targetPath: parsed.target_path,
     vars: parsed.vars,

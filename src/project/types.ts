@@ -131,6 +131,10 @@ export interface WarehouseSettings {
   readonly tempDirectory?: string;
   /** Where the read-only copy for analysts is published after each successful run (atomic replace). */
   readonly publishPath?: string;
+  /** When DuckDB's vacuum runs (src/warehouse/vacuum.ts): `batched` (default) or `always`. */
+  readonly vacuum?: 'batched' | 'always';
+  /** Batched: a build compacts once the file has grown by this fraction since the last compaction (1 = 100 %). */
+  readonly vacuumAfterGrowth?: number;
 }
 
 export interface FolderConfig {

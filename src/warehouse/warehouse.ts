@@ -5,6 +5,7 @@ import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { quoteIdent } from '../compile/node-ids.js';
 import { ExecutionError } from '../errors.js';
 import type { WarehouseSettings } from '../project/types.js';
+import { vacuumConfig } from './vacuum.js';
 import { lockedError, WarehouseLock } from './warehouse-lock.js';
 
 export type JsonRow = Record<string, unknown>;
@@ -54,6 +55,7 @@ export class Warehouse {
         enable_external_access: 'true',
       };
       if (readOnly) config.access_mode = 'READ_ONLY';
+      else Object.assign(config, vacuumConfig(settings));
       if (settings.threads) config.threads = String(settings.threads);
       if (settings.memoryLimit) config.memory_limit = settings.memoryLimit;
       if (settings.tempDirectory) config.temp_directory = resolve(options.root ?? '.', settings.tempDirectory);

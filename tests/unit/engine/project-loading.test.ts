@@ -95,6 +95,19 @@ describe('YAML errors', () => {
     expect(error.errors[0]!.location).toMatchObject({ file: 'models/staging/schema.yml', line: 4 });
   });
 
+  it('warehouse.vacuum and vacuum_after_growth are read, and a growth that is not a percentage names its line', async () => {
+    const project = await loadFixture({ 'pipeline.yml': 'name: p\nwarehouse:\n  path: x.duckdb\n  vacuum: always\n  vacuum_after_growth: 50%\n' });
+    expect(project.settings.warehouse).toEqual({ path: 'x.duckdb', vacuum: 'always', vacuumAfterGrowth: 0.5 });
+    const fixture = await createFixtureProject({ 'pipeline.yml': 'name: p\nwarehouse:\n  path: x.duckdb\n  vacuum_after_growth: 2\n' });
+    try {
+      const error = await errorOf<ConfigError>(() => loadProject(fixture.dir, {}));
+      expect(error.describe()).toContain('pipeline.yml:4');
+      expect(error.describe()).toContain('a percentage such as 100%');
+    } finally {
+      await fixture.cleanup();
+    }
+  });
+
   it('pipeline.yml problems are ConfigErrors with the line', async () => {
     const fixture = await createFixtureProject({ 'pipeline.yml': 'name: Bad-Name\nwarehouse:\n  path: x.duckdb\n' });
     try {
