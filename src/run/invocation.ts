@@ -8,7 +8,7 @@ import { buildPlan, formatPlan } from '../plan/build-plan.js';
 import type { Command, Plan } from '../plan/plan-types.js';
 import type { Reporter } from '../reporter/reporter.js';
 import { registerUdfs } from '../udf/index.js';
-import { beginCompaction, compactionDue } from '../warehouse/vacuum.js';
+import { vacuumForBuild } from '../warehouse/vacuum.js';
 import { ensureStateTables, runBeforeTestsHooks, runPostBuildHooks } from '../warehouse/state-tables.js';
 import type { TestNarrowing } from '../warehouse/state-tables.js';
 import { Warehouse } from '../warehouse/warehouse.js';
@@ -87,9 +87,10 @@ export async function runBuild(request: BuildRequest): Promise<BuildOutcome> {
     await writeArtifacts();
     await ensureStateTables(wh);
     registerUdfs(wh.connection, wh.databaseKey);
-    const compaction = await compactionDue(wh, project.settings.warehouse, request.fullRefresh ?? false);
-    const endCompaction = compaction ? await beginCompaction(wh, compaction) : undefined;
-    if (endCompaction) request.reporter.log('info', `compaction run (${compaction}): DuckDB's vacuum merges the row groups deletes thinned out`, { compaction });
+    const vacuum = await vacuumForBuild(wh, project.settings.warehouse, request.fullRefresh ?? false);
+    if (vacuum.compaction) {
+      request.reporter.log('info', `compaction run (${vacuum.compaction}): DuckDB's vacuum merges the row groups deletes thinned out`, { compaction: vacuum.compaction });
+    }
     const existing = await wh.rows<{ relation: string }>(
       `SELECT '"' || replace(table_schema, '"', '""') || '"."' || replace(table_name, '"', '""') || '"' AS relation FROM information_schema.tables`,
     );
@@ -135,7 +136,7 @@ export async function runBuild(request: BuildRequest): Promise<BuildOutcome> {
       await runPostBuildHooks(wh, { complete, fullRefresh: request.fullRefresh ?? false, testsPassedHash: testsPassed ? dataTests.hash : null });
     }
     await recordRunEnd(wh, invocationId, succeeded(result) ? 'success' : 'error', result, finishedAt);
-    await endCompaction?.();
+    await vacuum.finish();
     await writeRunResults(targetDir, result);
     return { project, graph, plan, result };
   } finally {

@@ -45,20 +45,40 @@ export function vacuumConfig(settings: WarehouseSettings): Record<string, string
 
 export type CompactionReason = 'full refresh' | 'period close' | 'growth';
 
-/** Why this build should compact, if it should: a full refresh, or the file grew past the threshold. */
-export async function compactionDue(wh: Warehouse, settings: WarehouseSettings, fullRefresh: boolean): Promise<CompactionReason | undefined> {
-  if (!batched(wh, settings)) return undefined;
-  if (fullRefresh) return 'full refresh';
-  const bytes = fileBytes(wh);
-  if (bytes === undefined) return undefined;
+/**
+ * A build's part in batching: turns the vacuum on when this build compacts (a full refresh, or the file grew past
+ * `vacuum_after_growth` since the last compaction). Call `finish` once the build is done: it ends the compaction, or,
+ * on a warehouse without a record yet (a new one, or one from before batching), records the file's size after this
+ * build as the baseline (at its start, a new warehouse's file holds only the landed rows, and the next build would
+ * count the models' first build as growth).
+ */
+export async function vacuumForBuild(
+  wh: Warehouse,
+  settings: WarehouseSettings,
+  fullRefresh: boolean,
+): Promise<{ readonly compaction?: CompactionReason; readonly finish: () => Promise<void> }> {
+  const nothing = { finish: async () => {} };
+  if (!batched(wh, settings)) return nothing;
   const last = await wh.scalar<string>('SELECT file_bytes FROM meta.vacuum_state WHERE id = 1');
-  if (last === undefined) {
-    // A warehouse from before batching, or a new one: today's size is the baseline.
-    await recordSize(wh, bytes, 'baseline');
-    return undefined;
-  }
   const growth = settings.vacuumAfterGrowth ?? DEFAULT_VACUUM_AFTER_GROWTH;
-  return bytes > Number(last) * (1 + growth) ? 'growth' : undefined;
+  const bytes = fileBytes(wh);
+  const compaction: CompactionReason | undefined = fullRefresh
+    ? 'full refresh'
+    : last !== undefined && bytes !== undefined && bytes > Number(last) * (1 + growth)
+      ? 'growth'
+      : undefined;
+  if (compaction) {
+    const end = await beginCompaction(wh, compaction);
+    if (end) return { compaction, finish: end };
+    return nothing;
+  }
+  if (last !== undefined) return nothing;
+  return {
+    finish: async () => {
+      const after = fileBytes(wh);
+      if (after !== undefined) await recordSize(wh, after, 'baseline');
+    },
+  };
 }
 
 /**

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import type { WarehouseSettings } from '../../../src/project/types.js';
-import { beginCompaction, compactionDue } from '../../../src/warehouse/vacuum.js';
+import { beginCompaction, vacuumForBuild } from '../../../src/warehouse/vacuum.js';
 import { ensureStateTables } from '../../../src/warehouse/state-tables.js';
 import { Warehouse } from '../../../src/warehouse/warehouse.js';
 
@@ -63,18 +63,32 @@ describe('DuckDB vacuum, batched', () => {
   it('a build compacts for a full refresh, and once the file has grown past the threshold since the last compaction', async () => {
     const settings: WarehouseSettings = { path: join(dir, 'w.duckdb'), vacuumAfterGrowth: 0.5 };
     const wh = await open(settings);
-    // No compaction recorded yet: today's size becomes the baseline.
-    expect(await compactionDue(wh, settings, false)).toBeUndefined();
-    expect(await wh.scalar('SELECT reason FROM meta.vacuum_state')).toBe('baseline');
-    expect(await compactionDue(wh, settings, true)).toBe('full refresh');
-
+    // No compaction recorded yet: the size after this build becomes the baseline, so a new warehouse's first build
+    // of the models is not counted as growth.
+    const first = await vacuumForBuild(wh, settings, false);
+    expect(first.compaction).toBeUndefined();
     await wh.run('CREATE TABLE t AS SELECT i, md5(i::VARCHAR) AS s FROM range(300000) r(i)');
     await wh.checkpoint();
-    expect(await compactionDue(wh, settings, false)).toBe('growth');
-    // Under the threshold: a daily build.
-    await wh.run('UPDATE meta.vacuum_state SET file_bytes = 1000000000000');
-    expect(await compactionDue(wh, settings, false)).toBeUndefined();
-    expect(await compactionDue(wh, { ...settings, vacuum: 'always' }, true)).toBeUndefined();
+    await first.finish();
+    expect(await wh.scalar('SELECT reason FROM meta.vacuum_state')).toBe('baseline');
+    expect((await vacuumForBuild(wh, settings, false)).compaction).toBeUndefined();
+    expect(await vacuumTasks(wh)).toBe(0);
+
+    // Grown by more than half since: this build compacts, and its end records the new size.
+    await wh.run('INSERT INTO t SELECT i, md5(i::VARCHAR) FROM range(300000) r(i)');
+    await wh.checkpoint();
+    const grown = await vacuumForBuild(wh, settings, false);
+    expect(grown.compaction).toBe('growth');
+    expect(await vacuumTasks(wh)).toBe(100);
+    await grown.finish();
+    expect(await wh.scalar('SELECT reason FROM meta.vacuum_state')).toBe('growth');
     wh.close();
+
+    const again = await open(settings);
+    expect((await vacuumForBuild(again, settings, true)).compaction).toBe('full refresh');
+    again.close();
+    const always = await open({ ...settings, vacuum: 'always' });
+    expect((await vacuumForBuild(always, { ...settings, vacuum: 'always' }, true)).compaction).toBeUndefined();
+    always.close();
   });
 });
