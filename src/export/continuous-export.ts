@@ -69,7 +69,7 @@ export async function exportContinuous(wh: Warehouse, request: ContinuousExportR
   // closed period and the current one, not the history).
   const changeLog = await readChangeSlice(wh, CONTINUOUS_CONSUMER);
   try {
-    if (!changeLog.everything) await setExportSlice(wh, changeLog.fromPeriod);
+    if (!changeLog.everything) await setExportSlice(wh);
     try {
       for (const type of dataTypes) {
         const slice = changeLog.everything ? undefined : recordSlice(type);

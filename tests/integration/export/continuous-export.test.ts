@@ -1,7 +1,8 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXPORT_TYPES } from '../../../src/export/export-types.js';
-import { expectGolden, ExportProject, numeric, readCsv, readParquetAsText, useFixtureProject, verifyManifest } from './export-test-kit.js';
+import { expectGolden, ExportProject, FIXTURE_INPUTS, numeric, readCsv, readParquetAsText, useFixtureProject, verifyManifest } from './export-test-kit.js';
 
 /** Rows of a continuous file as objects (CSV text cells). */
 async function rowsOf(p: ExportProject, name: string): Promise<Record<string, string>[]> {
@@ -176,5 +177,44 @@ describe('continuous export of a view that repeats a record key', () => {
     const outcome = await p.continuous();
     expect(outcome.status).toBe('delivered');
     expect(Number(await p.wh.scalar('SELECT count(*) FROM meta.continuous_sent_orders'))).toBeGreaterThan(0);
+  });
+});
+
+describe('continuous export after an item moves to another order', () => {
+  const project = useFixtureProject({ build: true });
+
+  // The slice of a daily export is the orders its builds logged (change-log.ts); it no longer also searches every
+  // delivered record for orders that are gone. An item that leaves its order is the case that search was for: the
+  // build's slice takes every order of any version of a touched item (int_rechain_scope), so the old order is logged.
+  it("sends the old order's records once more at zero and the new order's records, comparing only the logged orders", async () => {
+    const p = project();
+    expect((await p.continuous()).status).toBe('delivered');
+    const header = (await readFile(join(FIXTURE_INPUTS, 'orders.csv'), 'utf8')).split('\n')[0];
+    const row = (await readFile(join(FIXTURE_INPUTS, 'orders.csv'), 'utf8')).split('\n').find((l) => l.startsWith('SO-2,'))!;
+    await p.land({ 'orders_moved.csv': `${header}\n${row.replace(/^SO-2,/, 'SO-5,')}\n` });
+    await p.build();
+    expect(await p.wh.scalar("SELECT count(*) FROM meta.change_log WHERE NOT everything AND seq > (SELECT max(seq) FROM meta.change_log_marks)")).toBe('1');
+    p.setNow('2024-01-31T23:00:00Z');
+    const outcome = await p.continuous();
+    expect(outcome.status).toBe('delivered');
+    const amounts = (r: Record<string, string>) => Object.entries(r).filter(([k]) => /Amount|Revenue|Balance|MRR|Backlog/i.test(k));
+    const sent: Record<string, Record<string, string>[]> = {};
+    for (const type of Object.keys(outcome.changes)) {
+      const file = fileOf(outcome, type);
+      if (file) sent[type] = await rowsOf(p, file);
+    }
+    // Records per order: the old order's go out once more at zero, the new order's as new records.
+    for (const type of ['unearned_revenue_rollforward', 'revenue', 'deferred_revenue_balance']) {
+      expect(outcome.changes[type as keyof typeof outcome.changes], type).toMatchObject({ changed: 1, zeroed: 1 });
+      const old = sent[type]!.filter((r) => r.Sales_Order_Id === 'SO-2');
+      expect(old.length, type).toBe(1);
+      for (const [k, v] of amounts(old[0]!)) expect(numeric(v), `${type} ${k}`).toBe('0');
+      expect(sent[type]!.filter((r) => r.Sales_Order_Id === 'SO-5').length, type).toBe(1);
+    }
+    // Records per item: the item's record changes its order.
+    for (const type of ['orders', 'revenue_backlog']) {
+      expect(outcome.changes[type as keyof typeof outcome.changes], type).toMatchObject({ changed: 1, zeroed: 0 });
+      expect(sent[type]!.map((r) => [r.Sales_Order_Id, r.Sales_Order_Item_Id]), type).toEqual([['SO-5', 'SO-2-01']]);
+    }
   });
 });
