@@ -21,7 +21,7 @@ const settingsSchema = z
         temp_directory: z.string().optional(),
         publish_path: z.string().optional(),
         vacuum: z.enum(['batched', 'always']).optional(),
-        vacuum_after_growth: z
+        vacuum_after_deleted: z
           .preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string().regex(/^\d+(\.\d+)?%$/, 'a percentage such as 100%'))
           .transform((v) => Number(v.slice(0, -1)) / 100)
           .optional(),
@@ -63,7 +63,7 @@ export async function loadSettings(root: string, env: NodeJS.ProcessEnv): Promis
       ...(w.temp_directory ? { tempDirectory: w.temp_directory } : {}),
       ...(w.publish_path ? { publishPath: w.publish_path } : {}),
       ...(w.vacuum ? { vacuum: w.vacuum } : {}),
-      ...(w.vacuum_after_growth !== undefined ? { vacuumAfterGrowth: w.vacuum_after_growth } : {}),
+      ...(w.vacuum_after_deleted !== undefined ? { vacuumAfterDeleted: w.vacuum_after_deleted } : {}),
     },
     targetPath: parsed.target_path,
     vars: parsed.vars,

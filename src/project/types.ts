@@ -133,8 +133,8 @@ export interface WarehouseSettings {
   readonly publishPath?: string;
   /** When DuckDB's vacuum runs (src/warehouse/vacuum.ts): `batched` (default) or `always`. */
   readonly vacuum?: 'batched' | 'always';
-  /** Batched: a build compacts once the file has grown by this fraction since the last compaction (1 = 100 %). */
-  readonly vacuumAfterGrowth?: number;
+  /** Batched: a build compacts once incremental builds deleted this share of the incremental models' rows (0.25 = 25 %). */
+  readonly vacuumAfterDeleted?: number;
 }
 
 export interface FolderConfig {

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { compileProject } from '../compile/compiler.js';
-import type { CompiledGraph, TestNode } from '../compile/graph-types.js';
+import type { CompiledGraph, ModelNode, TestNode } from '../compile/graph-types.js';
 import { loadProject } from '../project/load-project.js';
 import type { Project } from '../project/types.js';
 import { buildPlan, formatPlan } from '../plan/build-plan.js';
@@ -87,7 +87,7 @@ export async function runBuild(request: BuildRequest): Promise<BuildOutcome> {
     await writeArtifacts();
     await ensureStateTables(wh);
     registerUdfs(wh.connection, wh.databaseKey);
-    const vacuum = await vacuumForBuild(wh, project.settings.warehouse, request.fullRefresh ?? false);
+    const vacuum = await vacuumForBuild(wh, project.settings.warehouse, { fullRefresh: request.fullRefresh ?? false, incrementalTables: incrementalTables(graph) });
     if (vacuum.compaction) {
       request.reporter.log('info', `compaction run (${vacuum.compaction}): DuckDB's vacuum merges the row groups deletes thinned out`, { compaction: vacuum.compaction });
     }
@@ -152,4 +152,11 @@ function dataTestSet(graph: CompiledGraph): { count: number; hash: string } {
   const hash = createHash('sha256');
   for (const node of tests) hash.update(`${node.id}\0${node.compiledSql}\0`);
   return { count: tests.length, hash: hash.digest('hex').slice(0, 16) };
+}
+
+/** The tables of the project's incremental models (their deletes count towards a compaction, src/warehouse/vacuum.ts). */
+function incrementalTables(graph: CompiledGraph): { schema: string; name: string }[] {
+  return Object.values(graph.nodes)
+    .filter((node): node is ModelNode => node.kind === 'model' && node.config.materialized === 'incremental')
+    .map((node) => ({ schema: node.schema, name: node.identifier }));
 }

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { quoteLiteral } from '../compile/node-ids.js';
 import type { WarehouseSettings } from '../project/types.js';
 import { addStateTableDdl } from './state-tables.js';
 import type { Warehouse } from './warehouse.js';
@@ -9,33 +9,35 @@ import type { Warehouse } from './warehouse.js';
  * At a checkpoint, DuckDB merges row groups that deletes have thinned out of every table changed since the last one,
  * and rewrites the row groups after a merge. A daily incremental build deletes and re-inserts the lines it
  * recomputes (2–3 % of each incremental table on the 1M-line bench, spread over every row group), so with the vacuum
- * on, some table's checkpoint rewrites most of it on most days: measured 0.9 s for int_order_lines' checkpoint alone,
- * and 1.5–2 s of a day's build in all (README, "Performance").
+ * on, some table's checkpoint rewrites most of it on most days (int_order_lines' checkpoint alone: 0.9 s, against
+ * 0.08 s without). Twenty days in a row at 1M lines took 14.4 s a day on average with it at every checkpoint, and
+ * 11.6 s batched (README, "Performance").
  *
  * - `always`: DuckDB's default, the vacuum at every checkpoint.
  * - `batched` (default): writing commands open the warehouse with the vacuum off, so a daily build leaves the rows it
- *   deleted in place and the file grows by them (about 40 MB a day on the 1M-line bench). A compaction run turns it
- *   back on for the rest of its process: a full refresh, a period close (its builds and the export after), and the
- *   first build after the file has grown by `vacuum_after_growth` (default 100 %) since the last compaction. Its
- *   checkpoints then merge what the daily builds left, in every table it changes.
+ *   deletes in their row groups; scans still read them, so each day's build is a little slower than the last (0.1 s
+ *   a day at 1M lines), and the file grows. A compaction run turns the vacuum back on for the rest of its process: a
+ *   full refresh, a period close (its builds and the export after), and the first build after incremental builds have
+ *   deleted `vacuum_after_deleted` (default 25 %) of the incremental models' rows since the last compaction. Its
+ *   checkpoints merge what the daily builds left, in every table it changes (the incremental models all change daily).
  *
- * A compaction run checkpoints at its end and records the file's size in `meta.vacuum_state`.
+ * `meta.vacuum_state` keeps the rows deleted since the last compaction, and when and why that one ran.
  */
 export type VacuumMode = 'batched' | 'always';
 
 export const DEFAULT_VACUUM_MODE: VacuumMode = 'batched';
-export const DEFAULT_VACUUM_AFTER_GROWTH = 1;
+export const DEFAULT_VACUUM_AFTER_DELETED = 0.25;
 /** DuckDB's own default of `max_vacuum_tasks`. */
 const DUCKDB_VACUUM_TASKS = 100;
 
 addStateTableDdl(
   `CREATE TABLE IF NOT EXISTS meta.vacuum_state (
     id INTEGER PRIMARY KEY,
-    file_bytes BIGINT NOT NULL,
-    compacted_at TIMESTAMP NOT NULL,
-    reason VARCHAR NOT NULL
+    deleted_rows BIGINT NOT NULL,
+    compacted_at TIMESTAMP,
+    reason VARCHAR
   )`,
-  `COMMENT ON TABLE meta.vacuum_state IS 'The last compaction run (warehouse.vacuum: batched): the warehouse file''s size after it, when and why. A build compacts again once the file has grown by warehouse.vacuum_after_growth.'`,
+  `COMMENT ON TABLE meta.vacuum_state IS 'warehouse.vacuum: batched. The rows incremental builds deleted since the last compaction run, and when and why that one ran; a build compacts once they reach warehouse.vacuum_after_deleted of the incremental models'' rows.'`,
 );
 
 /** The instance setting a writing command opens with: `max_vacuum_tasks = 0` when batched. */
@@ -43,73 +45,92 @@ export function vacuumConfig(settings: WarehouseSettings): Record<string, string
   return (settings.vacuum ?? DEFAULT_VACUUM_MODE) === 'batched' ? { max_vacuum_tasks: '0' } : {};
 }
 
-export type CompactionReason = 'full refresh' | 'period close' | 'growth';
+export type CompactionReason = 'full refresh' | 'period close' | 'deleted rows';
+
+/** Rows deleted in this process and not yet added to meta.vacuum_state, per open warehouse. */
+const deletedRows = new WeakMap<Warehouse, number>();
+
+/** An incremental model's delete: counted towards the next compaction (batched). */
+export function countDeletedRows(wh: Warehouse, rows: number): void {
+  deletedRows.set(wh, (deletedRows.get(wh) ?? 0) + rows);
+}
 
 /**
- * A build's part in batching: turns the vacuum on when this build compacts (a full refresh, or the file grew past
- * `vacuum_after_growth` since the last compaction). Call `finish` once the build is done: it ends the compaction, or,
- * on a warehouse without a record yet (a new one, or one from before batching), records the file's size after this
- * build as the baseline (at its start, a new warehouse's file holds only the landed rows, and the next build would
- * count the models' first build as growth).
+ * A build's part in batching: turns the vacuum on when this build compacts (a full refresh, or the rows deleted since
+ * the last compaction reached `vacuum_after_deleted` of `incrementalTables`' rows). Call `finish` once the build is
+ * done: it adds this build's deletes to the count, or, after a compaction, checkpoints (so the merges happen now) and
+ * starts the count again.
  */
 export async function vacuumForBuild(
   wh: Warehouse,
   settings: WarehouseSettings,
-  fullRefresh: boolean,
+  options: { fullRefresh: boolean; incrementalTables: readonly { schema: string; name: string }[] },
 ): Promise<{ readonly compaction?: CompactionReason; readonly finish: () => Promise<void> }> {
-  const nothing = { finish: async () => {} };
-  if (!batched(wh, settings)) return nothing;
-  const last = await wh.scalar<string>('SELECT file_bytes FROM meta.vacuum_state WHERE id = 1');
-  const growth = settings.vacuumAfterGrowth ?? DEFAULT_VACUUM_AFTER_GROWTH;
-  const bytes = fileBytes(wh);
-  const compaction: CompactionReason | undefined = fullRefresh
+  if (!batched(wh, settings)) return { finish: async () => {} };
+  deletedRows.delete(wh);
+  const compaction: CompactionReason | undefined = options.fullRefresh
     ? 'full refresh'
-    : last !== undefined && bytes !== undefined && bytes > Number(last) * (1 + growth)
-      ? 'growth'
+    : (await deletedShare(wh, options.incrementalTables)) >= (settings.vacuumAfterDeleted ?? DEFAULT_VACUUM_AFTER_DELETED)
+      ? 'deleted rows'
       : undefined;
-  if (compaction) {
-    const end = await beginCompaction(wh, compaction);
-    if (end) return { compaction, finish: end };
-    return nothing;
-  }
-  if (last !== undefined) return nothing;
+  const end = compaction ? await beginCompaction(wh, compaction) : undefined;
+  if (end) return { compaction: compaction!, finish: end };
   return {
     finish: async () => {
-      const after = fileBytes(wh);
-      if (after !== undefined) await recordSize(wh, after, 'baseline');
+      const rows = deletedRows.get(wh) ?? 0;
+      deletedRows.delete(wh);
+      // A compaction this process runs already (a close) starts the count again at its end.
+      if (rows > 0 && !compacting.has(wh)) await addDeleted(wh, rows);
     },
   };
 }
 
+/** Warehouses whose process runs a compaction now. */
+const compacting = new WeakSet<Warehouse>();
+
 /**
  * Turns the vacuum on for the rest of this process. Returns a function that ends the compaction (a checkpoint, so
- * the merges happen now, then the file's size recorded), or undefined when the vacuum is on already: the caller
- * that turned it on ends it.
+ * the merges happen now, then the count of deleted rows starts again), or undefined when the vacuum is on already:
+ * the caller that turned it on ends it.
  */
 export async function beginCompaction(wh: Warehouse, reason: CompactionReason): Promise<(() => Promise<void>) | undefined> {
   const tasks = Number(await wh.scalar("SELECT current_setting('max_vacuum_tasks')"));
   if (tasks > 0) return undefined;
   await wh.run(`SET max_vacuum_tasks = ${DUCKDB_VACUUM_TASKS}`);
+  compacting.add(wh);
   return async () => {
     await wh.checkpoint();
-    const bytes = fileBytes(wh);
-    if (bytes !== undefined) await recordSize(wh, bytes, reason);
+    deletedRows.delete(wh);
+    await wh.run(
+      `INSERT OR REPLACE INTO meta.vacuum_state (id, deleted_rows, compacted_at, reason) VALUES (1, 0, now(), $1)`,
+      [reason],
+    );
   };
+}
+
+/** Rows deleted since the last compaction, as a share of the incremental tables' rows now. */
+async function deletedShare(wh: Warehouse, tables: readonly { schema: string; name: string }[]): Promise<number> {
+  if (tables.length === 0) return 0;
+  const deleted = Number((await wh.scalar<string>('SELECT deleted_rows FROM meta.vacuum_state WHERE id = 1')) ?? 0);
+  if (deleted === 0) return 0;
+  const names = tables.map((t) => quoteLiteral(`${t.schema}.${t.name}`)).join(', ');
+  const rows = Number(
+    (await wh.scalar<string>(
+      `SELECT CAST(coalesce(sum(estimated_size), 0) AS VARCHAR) FROM duckdb_tables()
+       WHERE database_name = current_database() AND schema_name || '.' || table_name IN (${names})`,
+    )) ?? 0,
+  );
+  return rows === 0 ? 0 : deleted / rows;
+}
+
+async function addDeleted(wh: Warehouse, rows: number): Promise<void> {
+  await wh.run(
+    `INSERT INTO meta.vacuum_state (id, deleted_rows) VALUES (1, $1)
+     ON CONFLICT (id) DO UPDATE SET deleted_rows = deleted_rows + excluded.deleted_rows`,
+    [BigInt(rows)],
+  );
 }
 
 function batched(wh: Warehouse, settings: WarehouseSettings): boolean {
   return !wh.readOnly && wh.path !== ':memory:' && (settings.vacuum ?? DEFAULT_VACUUM_MODE) === 'batched';
-}
-
-function fileBytes(wh: Warehouse): number | undefined {
-  if (wh.path === ':memory:') return undefined;
-  try {
-    return statSync(wh.path).size;
-  } catch {
-    return undefined;
-  }
-}
-
-async function recordSize(wh: Warehouse, bytes: number, reason: string): Promise<void> {
-  await wh.run('INSERT OR REPLACE INTO meta.vacuum_state (id, file_bytes, compacted_at, reason) VALUES (1, $1, now(), $2)', [BigInt(bytes), reason]);
 }

@@ -2,6 +2,7 @@ import { quoteIdent, relationName } from '../../compile/node-ids.js';
 import type { ModelNode } from '../../compile/graph-types.js';
 import { ExecutionError } from '../../errors.js';
 import type { Warehouse } from '../warehouse.js';
+import { countDeletedRows } from '../vacuum.js';
 import { writeComments } from './relation-comments.js';
 import { ensureSchema } from './schemas.js';
 import { buildAndSwap } from './table-swap.js';
@@ -95,7 +96,7 @@ async function materializeIncremental(wh: Warehouse, node: ModelNode, options: M
           break;
         case 'delete+insert': {
           // Every key in the new rows is replaced; tombstone rows (see TOMBSTONE) only delete their key.
-          await wh.run(`DELETE FROM ${node.relation} AS target USING ${staged} AS source WHERE ${on}`);
+          countDeletedRows(wh, await wh.run(`DELETE FROM ${node.relation} AS target USING ${staged} AS source WHERE ${on}`));
           const tombstones = stagedColumns.includes(TOMBSTONE);
           rows = await wh.run(
             tombstones
@@ -130,7 +131,7 @@ async function replaceWhere(wh: Warehouse, node: ModelNode, staged: string): Pro
       hint: 'the incremental branch must return only rows the replace_where predicate matches; filter its inputs by the same slice',
     });
   }
-  await wh.run(`DELETE FROM ${node.relation} WHERE coalesce((${where}), false)`);
+  countDeletedRows(wh, await wh.run(`DELETE FROM ${node.relation} WHERE coalesce((${where}), false)`));
   return wh.run(`INSERT INTO ${node.relation} BY NAME SELECT * FROM ${staged}`);
 }
 

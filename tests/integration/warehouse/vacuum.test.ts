@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import type { WarehouseSettings } from '../../../src/project/types.js';
-import { beginCompaction, vacuumForBuild } from '../../../src/warehouse/vacuum.js';
+import { beginCompaction, countDeletedRows, vacuumForBuild } from '../../../src/warehouse/vacuum.js';
 import { ensureStateTables } from '../../../src/warehouse/state-tables.js';
 import { Warehouse } from '../../../src/warehouse/warehouse.js';
 
@@ -36,7 +36,7 @@ describe('DuckDB vacuum, batched', () => {
     always.close();
   });
 
-  it('a daily checkpoint leaves thinned-out row groups; a compaction run merges them and records the file size', async () => {
+  it('a daily checkpoint leaves thinned-out row groups; a compaction run merges them and starts the count of deleted rows again', async () => {
     const wh = await open();
     await wh.run('CREATE TABLE t AS SELECT i, md5(i::VARCHAR) AS s FROM range(491520) r(i)');
     await wh.checkpoint();
@@ -50,45 +50,47 @@ describe('DuckDB vacuum, batched', () => {
     expect(end).toBeDefined();
     expect(await vacuumTasks(wh)).toBe(100);
     // Turned on already: a nested caller (the close's own builds) does not end the compaction.
-    expect(await beginCompaction(wh, 'growth')).toBeUndefined();
+    expect(await beginCompaction(wh, 'deleted rows')).toBeUndefined();
     await wh.run('DELETE FROM t WHERE i = 9');
     await end!();
     expect(await rowGroups(wh)).toBeLessThan(4);
     expect(await wh.scalar('SELECT count(*) FROM t')).toBe('147455');
-    const state = await wh.rows<{ reason: string; file_bytes: string }>('SELECT reason, file_bytes FROM meta.vacuum_state');
-    expect(state).toEqual([{ reason: 'period close', file_bytes: expect.stringMatching(/^\d+$/) }]);
+    expect(await wh.rows('SELECT deleted_rows, reason FROM meta.vacuum_state')).toEqual([{ deleted_rows: '0', reason: 'period close' }]);
     wh.close();
   });
 
-  it('a build compacts for a full refresh, and once the file has grown past the threshold since the last compaction', async () => {
-    const settings: WarehouseSettings = { path: join(dir, 'w.duckdb'), vacuumAfterGrowth: 0.5 };
+  it('a build compacts for a full refresh, and once daily builds deleted the configured share of the incremental rows', async () => {
+    const settings: WarehouseSettings = { path: join(dir, 'w.duckdb'), vacuumAfterDeleted: 0.5 };
     const wh = await open(settings);
-    // No compaction recorded yet: the size after this build becomes the baseline, so a new warehouse's first build
-    // of the models is not counted as growth.
-    const first = await vacuumForBuild(wh, settings, false);
+    await wh.run('CREATE TABLE t AS SELECT i FROM range(1000) r(i)');
+    const build = () => vacuumForBuild(wh, settings, { fullRefresh: false, incrementalTables: [{ schema: 'main', name: 't' }] });
+    // Nothing deleted yet: a daily build; its deletes are added to the count when it finishes.
+    const first = await build();
     expect(first.compaction).toBeUndefined();
-    await wh.run('CREATE TABLE t AS SELECT i, md5(i::VARCHAR) AS s FROM range(300000) r(i)');
-    await wh.checkpoint();
+    countDeletedRows(wh, 300);
     await first.finish();
-    expect(await wh.scalar('SELECT reason FROM meta.vacuum_state')).toBe('baseline');
-    expect((await vacuumForBuild(wh, settings, false)).compaction).toBeUndefined();
+    expect(await wh.scalar('SELECT deleted_rows FROM meta.vacuum_state')).toBe('300');
+    // 30 % deleted: still under the threshold.
+    const second = await build();
+    expect(second.compaction).toBeUndefined();
     expect(await vacuumTasks(wh)).toBe(0);
-
-    // Grown by more than half since: this build compacts, and its end records the new size.
-    await wh.run('INSERT INTO t SELECT i, md5(i::VARCHAR) FROM range(300000) r(i)');
-    await wh.checkpoint();
-    const grown = await vacuumForBuild(wh, settings, false);
-    expect(grown.compaction).toBe('growth');
+    countDeletedRows(wh, 300);
+    await second.finish();
+    // 60 %: this build compacts; its end starts the count again.
+    const third = await build();
+    expect(third.compaction).toBe('deleted rows');
     expect(await vacuumTasks(wh)).toBe(100);
-    await grown.finish();
-    expect(await wh.scalar('SELECT reason FROM meta.vacuum_state')).toBe('growth');
+    countDeletedRows(wh, 10);
+    await third.finish();
+    expect(await wh.rows('SELECT deleted_rows, reason FROM meta.vacuum_state')).toEqual([{ deleted_rows: '0', reason: 'deleted rows' }]);
     wh.close();
 
     const again = await open(settings);
-    expect((await vacuumForBuild(again, settings, true)).compaction).toBe('full refresh');
+    expect((await vacuumForBuild(again, settings, { fullRefresh: true, incrementalTables: [] })).compaction).toBe('full refresh');
     again.close();
-    const always = await open({ ...settings, vacuum: 'always' });
-    expect((await vacuumForBuild(always, { ...settings, vacuum: 'always' }, true)).compaction).toBeUndefined();
-    always.close();
+    const always = { ...settings, vacuum: 'always' as const };
+    const alwaysWh = await open(always);
+    expect((await vacuumForBuild(alwaysWh, always, { fullRefresh: true, incrementalTables: [] })).compaction).toBeUndefined();
+    alwaysWh.close();
   });
 });

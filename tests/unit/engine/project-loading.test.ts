@@ -95,10 +95,10 @@ describe('YAML errors', () => {
     expect(error.errors[0]!.location).toMatchObject({ file: 'models/staging/schema.yml', line: 4 });
   });
 
-  it('warehouse.vacuum and vacuum_after_growth are read, and a growth that is not a percentage names its line', async () => {
-    const project = await loadFixture({ 'pipeline.yml': 'name: p\nwarehouse:\n  path: x.duckdb\n  vacuum: always\n  vacuum_after_growth: 50%\n' });
-    expect(project.settings.warehouse).toEqual({ path: 'x.duckdb', vacuum: 'always', vacuumAfterGrowth: 0.5 });
-    const fixture = await createFixtureProject({ 'pipeline.yml': 'name: p\nwarehouse:\n  path: x.duckdb\n  vacuum_after_growth: 2\n' });
+  it('warehouse.vacuum and vacuum_after_deleted are read, and a share that is not a percentage names its line', async () => {
+    const project = await loadFixture({ 'pipeline.yml': 'name: p\nwarehouse:\n  path: x.duckdb\n  vacuum: always\n  vacuum_after_deleted: 50%\n' });
+    expect(project.settings.warehouse).toEqual({ path: 'x.duckdb', vacuum: 'always', vacuumAfterDeleted: 0.5 });
+    const fixture = await createFixtureProject({ 'pipeline.yml': 'name: p\nwarehouse:\n  path: x.duckdb\n  vacuum_after_deleted: 2\n' });
     try {
       const error = await errorOf<ConfigError>(() => loadProject(fixture.dir, {}));
       expect(error.describe()).toContain('pipeline.yml:4');
