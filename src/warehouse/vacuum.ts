@@ -58,8 +58,7 @@ export function countDeletedRows(wh: Warehouse, rows: number): void {
 /**
  * A build's part in batching: turns the vacuum on when this build compacts (a full refresh, or the rows deleted since
  * the last compaction reached `vacuum_after_deleted` of `incrementalTables`' rows). Call `finish` once the build is
- * done: it adds this build's deletes to the count, or, after a compaction, checkpoints (so the merges happen now) and
- * starts the count again.
+ * done: it adds this build's deletes to the count, or, after a compaction, starts the count again.
  */
 export async function vacuumForBuild(
   wh: Warehouse,
@@ -89,9 +88,10 @@ export async function vacuumForBuild(
 const compacting = new WeakSet<Warehouse>();
 
 /**
- * Turns the vacuum on for the rest of this process. Returns a function that ends the compaction (a checkpoint, so
- * the merges happen now, then the count of deleted rows starts again), or undefined when the vacuum is on already:
- * the caller that turned it on ends it.
+ * Turns the vacuum on for the rest of this process, so its checkpoints merge what the daily builds left: the automatic
+ * ones, publish's, and the one DuckDB makes when the process closes the warehouse. Returns a function that ends the
+ * compaction (the count of deleted rows starts again), or undefined when the vacuum is on already: the caller that
+ * turned it on ends it.
  */
 export async function beginCompaction(wh: Warehouse, reason: CompactionReason): Promise<(() => Promise<void>) | undefined> {
   const tasks = Number(await wh.scalar("SELECT current_setting('max_vacuum_tasks')"));
@@ -99,7 +99,6 @@ export async function beginCompaction(wh: Warehouse, reason: CompactionReason): 
   await wh.run(`SET max_vacuum_tasks = ${DUCKDB_VACUUM_TASKS}`);
   compacting.add(wh);
   return async () => {
-    await wh.checkpoint();
     deletedRows.delete(wh);
     await wh.run(
       `INSERT OR REPLACE INTO meta.vacuum_state (id, deleted_rows, compacted_at, reason) VALUES (1, 0, now(), $1)`,
