@@ -110,7 +110,9 @@ export async function main(argv: string[]): Promise<void> {
       say(`day ${day}: ${(dayMs.at(-1)! / 1000).toFixed(2)} s, the whole \`revrec pipeline\` process (target < 10 s)`);
     }
     const dailyMs = median(dayMs);
-    if (days > 1) say(`daily pipeline over ${days} days: median ${(dailyMs / 1000).toFixed(2)} s, fastest ${(Math.min(...dayMs) / 1000).toFixed(2)} s, slowest ${(Math.max(...dayMs) / 1000).toFixed(2)} s (target < 10 s)`);
+    // The mean counts a compaction day (src/warehouse/vacuum.ts) at its weight; the median does not see it.
+    const meanMs = dayMs.reduce((sum, value) => sum + value, 0) / dayMs.length;
+    if (days > 1) say(`daily pipeline over ${days} days: median ${(dailyMs / 1000).toFixed(2)} s, mean ${(meanMs / 1000).toFixed(2)} s, fastest ${(Math.min(...dayMs) / 1000).toFixed(2)} s, slowest ${(Math.max(...dayMs) / 1000).toFixed(2)} s (target < 10 s)`);
 
     const project = await loadProject(PROJECT);
     const wh = await Warehouse.open(project.settings.warehouse, { root: project.root, command: 'bench daily' });
@@ -130,6 +132,7 @@ export async function main(argv: string[]): Promise<void> {
       initial_pipeline_ms: ms(initialMs),
       days,
       daily_pipeline_ms: ms(dailyMs),
+      daily_mean_ms: ms(meanMs),
       days_ms: dayMs.map(ms),
       daily_steps_ms: daySteps.at(-1),
       days_steps_ms: daySteps,

@@ -10,8 +10,8 @@ import type { Warehouse } from './warehouse.js';
  * and rewrites the row groups after a merge. A daily incremental build deletes and re-inserts the lines it
  * recomputes (2–3 % of each incremental table on the 1M-line bench, spread over every row group), so with the vacuum
  * on, some table's checkpoint rewrites most of it on most days (int_order_lines' checkpoint alone: 0.9 s, against
- * 0.08 s without). Twenty days in a row at 1M lines took 14.4 s a day on average with it at every checkpoint, and
- * 11.6 s batched (README, "Performance").
+ * 0.08 s without). Twenty days in a row at 1M lines (`npm run bench -- daily --lines 1000000 --days 20`) took 14.2 s
+ * a day on average with it at every checkpoint, and 11.9 s batched, compaction day included (README, "Performance").
  *
  * - `always`: DuckDB's default, the vacuum at every checkpoint.
  * - `batched` (default): writing commands open the warehouse with the vacuum off, so a daily build leaves the rows it
