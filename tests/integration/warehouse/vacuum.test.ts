@@ -91,6 +91,10 @@ describe('DuckDB vacuum, batched', () => {
     countDeletedRows(wh, 5);
     await fourth.finish();
     expect(await wh.scalar('SELECT deleted_rows FROM meta.vacuum_state')).toBe('5');
+    // REVREC_VACUUM_AFTER_DELETED=0% for one run (README): any build after a delete compacts.
+    const chosen = await vacuumForBuild(wh, { ...settings, vacuumAfterDeleted: 0 }, { fullRefresh: false, incrementalTables: [{ schema: 'main', name: 't' }] });
+    expect(chosen.compaction).toBe('deleted rows');
+    await chosen.finish();
     wh.close();
 
     const again = await open(settings);
