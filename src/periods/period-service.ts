@@ -160,7 +160,7 @@ export async function closePeriod(request: CloseRequest): Promise<CloseOutcome> 
     // Read the export settings first: a configuration mistake should stop the close before anything is frozen.
     const exportConfig = readExportConfig(project.settings.sections, project.root).closePeriod;
     // A close is a compaction run (src/warehouse/vacuum.ts): its builds rewrite the current period's rows anyway.
-    const endCompaction = await beginCompaction(wh, 'period close');
+    const endCompaction = await beginCompaction(wh, project.settings.warehouse, 'period close');
     const compiled = compile(request, project);
     const { result, rebuilt: builtForChecks } = await buildForChecks(request, wh, clock, period, compiled);
     const checks = await runCloseChecks(wh, result);

@@ -46,6 +46,11 @@ export function vacuumConfig(settings: WarehouseSettings): Record<string, string
   return (settings.vacuum ?? DEFAULT_VACUUM_MODE) === 'batched' ? { max_vacuum_tasks: '0' } : {};
 }
 
+/** True when this warehouse batches its vacuum (a writing command on a file, `warehouse.vacuum: batched`). */
+function batched(wh: Warehouse, settings: WarehouseSettings): boolean {
+  return !wh.readOnly && wh.path !== ':memory:' && vacuumConfig(settings).max_vacuum_tasks === '0';
+}
+
 export type CompactionReason = 'full refresh' | 'period close' | 'deleted rows';
 
 /** Rows deleted in this process and not yet added to meta.vacuum_state, per open warehouse. */
@@ -66,17 +71,17 @@ export async function vacuumForBuild(
   settings: WarehouseSettings,
   options: { fullRefresh: boolean; incrementalTables: readonly { schema: string; name: string }[] },
 ): Promise<{ readonly compaction?: CompactionReason; readonly finish: () => Promise<void> }> {
-  if (!batched(wh, settings)) return { finish: async () => {} };
+  // Not batched, or inside a compaction that began around this build (a close's): that one's end starts the count
+  // again, so this build neither asks nor counts.
+  if (!batched(wh, settings) || compacting.has(wh)) return { finish: async () => {} };
   deletedRows.delete(wh);
   const compaction = await compactionReason(wh, settings, options);
-  const end = compaction ? await beginCompaction(wh, compaction) : undefined;
-  if (end) return { compaction: compaction!, finish: end };
+  if (compaction) return { compaction, finish: (await beginCompaction(wh, settings, compaction))! };
   return {
     finish: async () => {
       const rows = deletedRows.get(wh) ?? 0;
       deletedRows.delete(wh);
-      // A compaction running around this build (a close's) starts the count again at its end.
-      if (rows > 0 && !compacting.has(wh)) await addDeleted(wh, rows);
+      if (rows > 0) await addDeleted(wh, rows);
     },
   };
 }
@@ -87,13 +92,16 @@ const compacting = new WeakSet<Warehouse>();
 /**
  * Turns the vacuum on for the rest of this process, so its checkpoints merge what the daily builds left: the automatic
  * ones, publish's, and the one DuckDB makes when the process closes the warehouse. Returns a function that ends the
- * compaction (the count of deleted rows starts again; later deletes of this process count), or undefined when a
- * compaction runs already: the caller that began it ends it.
+ * compaction (the count of deleted rows starts again; later deletes of this process count), or undefined when the
+ * vacuum is not batched or a compaction runs already (the caller that began it ends it).
  */
-export async function beginCompaction(wh: Warehouse, reason: CompactionReason): Promise<(() => Promise<void>) | undefined> {
-  if (compacting.has(wh)) return undefined;
-  const tasks = Number(await wh.scalar("SELECT current_setting('max_vacuum_tasks')"));
-  if (tasks === 0) await wh.run(`SET max_vacuum_tasks = ${DUCKDB_VACUUM_TASKS}`);
+export async function beginCompaction(
+  wh: Warehouse,
+  settings: WarehouseSettings,
+  reason: CompactionReason,
+): Promise<(() => Promise<void>) | undefined> {
+  if (!batched(wh, settings) || compacting.has(wh)) return undefined;
+  await wh.run(`SET max_vacuum_tasks = ${DUCKDB_VACUUM_TASKS}`);
   compacting.add(wh);
   return async () => {
     compacting.delete(wh);
@@ -140,6 +148,3 @@ async function addDeleted(wh: Warehouse, rows: number): Promise<void> {
   );
 }
 
-function batched(wh: Warehouse, settings: WarehouseSettings): boolean {
-  return !wh.readOnly && wh.path !== ':memory:' && (settings.vacuum ?? DEFAULT_VACUUM_MODE) === 'batched';
-}

@@ -46,11 +46,15 @@ describe('DuckDB vacuum, batched', () => {
     await wh.checkpoint();
     expect(await rowGroups(wh)).toBe(4);
 
-    const end = await beginCompaction(wh, 'period close');
+    const settings: WarehouseSettings = { path: join(dir, 'w.duckdb') };
+    // With DuckDB's own vacuum there is nothing to compact (a close then records nothing).
+    expect(await beginCompaction(wh, { ...settings, vacuum: 'always' }, 'period close')).toBeUndefined();
+    expect(await vacuumTasks(wh)).toBe(0);
+    const end = await beginCompaction(wh, settings, 'period close');
     expect(end).toBeDefined();
     expect(await vacuumTasks(wh)).toBe(100);
     // Turned on already: a nested caller (the close's own builds) does not end the compaction.
-    expect(await beginCompaction(wh, 'deleted rows')).toBeUndefined();
+    expect(await beginCompaction(wh, settings, 'deleted rows')).toBeUndefined();
     await wh.run('DELETE FROM t WHERE i = 9');
     await end!();
     // The next checkpoint (publish's, or DuckDB's when the process closes the warehouse) runs with the vacuum on.
