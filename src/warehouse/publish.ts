@@ -5,6 +5,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { ExecutionError, messageOf } from '../errors.js';
 import { faultPoint } from '../testing/fault-points.js';
 import { patchFile } from './file-patch.js';
+import { NO_EXTENSION_DOWNLOADS } from './warehouse.js';
 import type { Warehouse } from './warehouse.js';
 
 export interface PublishResult {
@@ -99,7 +100,7 @@ async function patchable(copy: string): Promise<boolean> {
   const info = await stat(copy).catch(() => undefined);
   if (!info?.isFile() || info.nlink !== 1) return false;
   try {
-    const instance = await DuckDBInstance.create(copy, { access_mode: 'READ_WRITE', autoload_known_extensions: 'false', autoinstall_known_extensions: 'false' });
+    const instance = await DuckDBInstance.create(copy, { ...NO_EXTENSION_DOWNLOADS, access_mode: 'READ_WRITE' });
     instance.closeSync();
     return true;
   } catch {

@@ -10,6 +10,12 @@ import { lockedError, WarehouseLock } from './warehouse-lock.js';
 
 export type JsonRow = Record<string, unknown>;
 
+/** Every DuckDB instance this project opens: extensions are never fetched (none can be downloaded here). */
+export const NO_EXTENSION_DOWNLOADS: Readonly<Record<string, string>> = {
+  autoinstall_known_extensions: 'false',
+  autoload_known_extensions: 'false',
+};
+
 export interface OpenOptions {
   /** Analysts' and read-only commands: no lock, no writes. */
   readonly readOnly?: boolean;
@@ -49,11 +55,7 @@ export class Warehouse {
       if (!readOnly) lock = WarehouseLock.acquire(path, options.command ?? 'revrec');
     }
     try {
-      const config: Record<string, string> = {
-        autoinstall_known_extensions: 'false',
-        autoload_known_extensions: 'false',
-        enable_external_access: 'true',
-      };
+      const config: Record<string, string> = { ...NO_EXTENSION_DOWNLOADS, enable_external_access: 'true' };
       if (readOnly) config.access_mode = 'READ_ONLY';
       else Object.assign(config, vacuumConfig(settings));
       if (settings.threads) config.threads = String(settings.threads);
