@@ -29,6 +29,11 @@ export interface ExecuteOptions {
  * nodes go on. `--fail-fast` skips everything after the first failure.
  */
 export async function executePlan(wh: Warehouse, graph: CompiledGraph, plan: Plan, options: ExecuteOptions): Promise<NodeResult[]> {
+  // the materializers ask whether each model's relation exists; one read of the catalog answers all of them
+  return wh.withRelationCache(() => executeSteps(wh, graph, plan, options));
+}
+
+async function executeSteps(wh: Warehouse, graph: CompiledGraph, plan: Plan, options: ExecuteOptions): Promise<NodeResult[]> {
   const clock = options.clock ?? (() => new Date());
   const results: NodeResult[] = [];
   const failedOrSkipped = new Map<string, string>(); // node id → the failure that stops its dependents
@@ -65,6 +70,8 @@ export async function executePlan(wh: Warehouse, graph: CompiledGraph, plan: Pla
       rowsAffected = outcome.rowsAffected;
       failures = outcome.failures;
     } catch (error) {
+      // a failed statement may have left the catalog other than the cache says (a swap rolled back)
+      wh.forgetRelations();
       status = 'error';
       const compiled = node.kind === 'model' || node.kind === 'test' ? ` (compiled SQL: target/compiled/${node.kind === 'test' && node.testType === 'generic' ? `data-tests/generic/${node.name}.sql` : node.path})` : '';
       // A RevrecError that knows its file already starts with it (describe()); say the file once.

@@ -41,6 +41,8 @@ export class Warehouse {
     private readonly shared = false,
   ) {}
 
+  private relationCache: RelationCache | undefined;
+
   /** Identity of the underlying DuckDB database, for once-per-database work such as UDF registration. */
   get databaseKey(): object {
     return this.instance;
@@ -119,12 +121,38 @@ export class Warehouse {
   // The duckdb_*() catalog functions rather than information_schema: a third faster (this runs for every model)
   // and limited to this database, not every attached one.
   async relationExists(schema: string, name: string): Promise<'table' | 'view' | undefined> {
+    if (this.relationCache) return (await this.relationCache.kinds()).get(relationKey(schema, name));
     const rows = await this.rows<{ kind: 'table' | 'view' }>(
       "SELECT 'table' AS kind FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = $1 AND table_name = $2 " +
         "UNION ALL SELECT 'view' FROM duckdb_views() WHERE database_name = current_database() AND schema_name = $1 AND view_name = $2",
       [schema, name],
     );
     return rows[0]?.kind;
+  }
+
+  /**
+   * While `work` runs, {@link relationExists} answers from one read of the catalog instead of a query per call (2 ms
+   * each, about once per model: 0.12 s of a daily build). Whoever creates, drops or replaces a relation meanwhile
+   * says so ({@link noteRelation}), or drops the answers ({@link forgetRelations}: they are read again on next use).
+   */
+  async withRelationCache<T>(work: () => Promise<T>): Promise<T> {
+    if (this.relationCache) return work();
+    this.relationCache = new RelationCache(this);
+    try {
+      return await work();
+    } finally {
+      this.relationCache = undefined;
+    }
+  }
+
+  /** Records that `schema.name` now is a table or a view (undefined: dropped); nothing outside withRelationCache. */
+  noteRelation(schema: string, name: string, kind: 'table' | 'view' | undefined): void {
+    this.relationCache?.note(schema, name, kind);
+  }
+
+  /** Drops the cached answers of withRelationCache (after SQL that may have created or dropped any relation). */
+  forgetRelations(): void {
+    this.relationCache?.forget();
   }
 
   /**
@@ -193,5 +221,38 @@ function releaseInstance(path: string, instance: DuckDBInstance): void {
   if (entry.refs === 0) {
     instances.delete(path);
     entry.instance.closeSync();
+  }
+}
+
+const relationKey = (schema: string, name: string): string => `${schema}\u0000${name}`;
+
+/** The kinds of this database's tables and views, read once (see Warehouse.withRelationCache). */
+class RelationCache {
+  private loading: Promise<Map<string, 'table' | 'view'>> | undefined;
+
+  constructor(private readonly wh: Warehouse) {}
+
+  kinds(): Promise<Map<string, 'table' | 'view'>> {
+    this.loading ??= this.wh
+      .rows<{ schema_name: string; name: string; kind: 'table' | 'view' }>(
+        "SELECT schema_name, table_name AS name, 'table' AS kind FROM duckdb_tables() WHERE database_name = current_database() " +
+          "UNION ALL SELECT schema_name, view_name, 'view' FROM duckdb_views() WHERE database_name = current_database()",
+      )
+      .then((rows) => new Map(rows.map((r) => [relationKey(r.schema_name, r.name), r.kind])));
+    return this.loading;
+  }
+
+  note(schema: string, name: string, kind: 'table' | 'view' | undefined): void {
+    if (!this.loading) return;
+    const loading = this.loading;
+    this.loading = loading.then((kinds) => {
+      if (kind) kinds.set(relationKey(schema, name), kind);
+      else kinds.delete(relationKey(schema, name));
+      return kinds;
+    });
+  }
+
+  forget(): void {
+    this.loading = undefined;
   }
 }

@@ -29,8 +29,11 @@ export interface MaterializeResult {
 export async function materializeModel(wh: Warehouse, node: ModelNode, options: MaterializeOptions): Promise<MaterializeResult> {
   await ensureSchema(wh, node.schema);
   for (const hook of node.config.preHook) await wh.run(hook);
+  // a hook is any SQL: it may create or drop relations the build asks about
+  if (node.config.preHook.length) wh.forgetRelations();
   const result = await materialize(wh, node, options);
   for (const hook of node.config.postHook) await wh.run(hook);
+  if (node.config.postHook.length) wh.forgetRelations();
   return result;
 }
 
@@ -44,6 +47,7 @@ async function materialize(wh: Warehouse, node: ModelNode, options: MaterializeO
         await wh.run(`CREATE OR REPLACE VIEW ${node.relation} AS (\n${node.compiledSql}\n)`);
         await writeComments(wh, node.schema, node.identifier, 'view', docs.description, docs.columns);
       });
+      wh.noteRelation(node.schema, node.identifier, 'view');
       return { message: 'CREATE VIEW' };
     }
     case 'table': {

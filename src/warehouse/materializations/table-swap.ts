@@ -30,5 +30,6 @@ export async function buildAndSwap(
     await wh.run(`ALTER TABLE ${temp} RENAME TO ${quoteIdent(name)}`);
     await writeComments(wh, schema, name, 'table', docs.description, docs.columns);
   });
+  wh.noteRelation(schema, name, 'table');
   return rows;
 }

@@ -129,4 +129,19 @@ describe('materializations', () => {
     expect(statuses((await fx.build({ command: 'run' })).byName)).toEqual({ t: 'success' });
     expect(await fx.rows('select msg from m.hook_log')).toEqual([{ msg: 'after' }]);
   });
+
+  it('a hook that turns a later model\'s table into a view: the build asks the catalog again (it caches it per build)', async () => {
+    fx = await openEngineFixture({
+      'models/m/a.sql': "{{config materialized='table'}}select 1 as id",
+      'models/m/b.sql': "{{config materialized='table'}}select id + 1 as id from {{ref 'a'}}",
+    });
+    expect(statuses((await fx.build({ command: 'run' })).byName)).toEqual({ a: 'success', b: 'success' });
+    // the build reads the catalog when a asks (b is a table then); a's hook makes b a view before b runs
+    await fx.project.write({
+      'models/m/a.sql': "{{config materialized='table' post_hook='drop table m.b; create view m.b as select 0 as id'}}select 1 as id",
+    });
+    expect(statuses((await fx.build({ command: 'run' })).byName)).toEqual({ a: 'success', b: 'success' });
+    expect(await relations(fx)).toEqual(['m.a:BASE TABLE', 'm.b:BASE TABLE']);
+    expect(await fx.rows('select id from m.b')).toEqual([{ id: 2 }]);
+  });
 });
