@@ -1,4 +1,4 @@
-{{config materialized='incremental' incremental_strategy='replace_where' replace_where=(in_rechain_lines 'line_key' or_not_in='int_line_cumulative') full_refresh_if=(rechain_all_or_period_moved)}}
+{{config materialized='incremental' incremental_strategy='replace_where' replace_where=(in_rechain_lines 'line_key') full_refresh_if=(rechain_all_or_period_moved)}}
 -- The current period's reported numbers per contract line: rollforward (unearned revenue, unbilled receivable),
 -- revenue with its contra and ordinary parts, backlog and deferred commission expense, in transaction and home
 -- currency. Each is today's cumulative minus the cumulative frozen at the line's last close (catch-up); beginning
@@ -13,7 +13,10 @@ today as (
     where not c.is_pending
 ),
 pending as (select line_key from {{ref 'int_line_cumulative'}} where is_pending{{#is_incremental}} and {{in_rechain_lines 'line_key'}}{{/is_incremental}}),
-frozen as (select * from {{source 'meta' 'frozen_line_state'}}{{#is_incremental}} where {{in_rechain_lines 'line_key' or_not_in='int_line_cumulative'}}{{/is_incremental}}),
+-- A line that left the books since the last close keeps a row from its frozen side. It left in the build that
+-- recomputed it (its order was in that build's slice), and its row stays as that build wrote it until the period
+-- moves, which rebuilds this model in full (rechain_all_or_period_moved): so a daily build reads only its slice here.
+frozen as (select * from {{source 'meta' 'frozen_line_state'}}{{#is_incremental}} where {{in_rechain_lines 'line_key'}}{{/is_incremental}}),
 current_rows as (
     select
         s.current_period as actg_period,
