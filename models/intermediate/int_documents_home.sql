@@ -1,7 +1,8 @@
-{{config materialized='incremental' incremental_strategy='replace_where' replace_where=(in_rechain_lines 'line_key') full_refresh_if=(rechain_all)}}
+{{config materialized='incremental' incremental_strategy='replace_where' replace_where=(in_rechain_lines 'line_key') full_refresh_if=(rechain_all) keep_unchanged_rows=true}}
 -- Accepted documents with their amount in the home currency: round(amount x rate of the billing date); an IVC or CMC
 -- at the rate of the document it cancels, so a cancellation leaves no exchange residue. NULL home amount = the
 -- needed rate is missing (the line is FX-pending).
+-- keep_unchanged_rows: as int_documents, a day's slice mostly comes out as it was.
 with docs as (select * from {{ref 'int_documents'}} where status = 'books'{{#is_incremental}} and {{in_rechain_lines 'line_key'}}{{/is_incremental}}),
 rates as (select * from {{ref 'int_rate_lookups'}} where request_kind = 'document'{{#is_incremental}} and {{in_rechain_lines 'line_key'}}{{/is_incremental}})
 select

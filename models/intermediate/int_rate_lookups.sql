@@ -1,9 +1,10 @@
-{{config materialized='incremental' incremental_strategy='replace_where' replace_where=(in_rechain_lines 'line_key') full_refresh_if=(rechain_all)}}
+{{config materialized='incremental' incremental_strategy='replace_where' replace_where=(in_rechain_lines 'line_key') full_refresh_if=(rechain_all) keep_unchanged_rows=true}}
 -- Every exchange rate the books need, looked up once: the contract rate of each line (at its booked date), the rate
 -- of each accepted document (its billing date; not of an IVC or CMC, which takes the rate of the document it
 -- cancels) and of each commission (its date). A rate is the latest Rate_Date on
 -- or before the date, no older than max_rate_age_days; otherwise the request is FX-pending (rate columns NULL).
 -- Amounts in the home currency need no rate (1/1).
+-- keep_unchanged_rows: a day's slice mostly asks for the same rates again (70 % of its rows at 1M lines).
 with settings as (select * from {{ref 'int_settings'}}),
 requests as (
     select 'contract' as request_kind, line_key as request_id, line_key, currency, booked_date as rate_for_date, line_version as _version

@@ -72,10 +72,15 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
   const modelNodes = new Map<string, ModelNode>();
   for (const { def, full, incremental } of rendered) {
     const config = resolveConfig(mergeConfig(def.rawConfig, full.config), def.config.schema);
-    if (config.materialized === 'incremental' && config.incrementalStrategy === 'replace_where') {
-      if (!config.replaceWhere) errors.push(new RevrecError(`incremental_strategy replace_where needs a replace_where predicate`, { location: { file: def.yamlPath ?? def.path, node: nodeId.model(projectName, def.name) }, hint: "e.g. {{config materialized='incremental' incremental_strategy='replace_where' replace_where='period >= 202401'}}" }));
-    } else if (config.materialized === 'incremental' && config.incrementalStrategy !== 'append' && config.uniqueKey.length === 0) {
-      errors.push(new RevrecError(`incremental_strategy ${config.incrementalStrategy} needs a unique_key`, { location: { file: def.yamlPath ?? def.path, node: nodeId.model(projectName, def.name) } }));
+    const location = { file: def.yamlPath ?? def.path, node: nodeId.model(projectName, def.name) };
+    const replaceWhere = config.materialized === 'incremental' && config.incrementalStrategy === 'replace_where';
+    if (replaceWhere && !config.replaceWhere) {
+      errors.push(new RevrecError(`incremental_strategy replace_where needs a replace_where predicate`, { location, hint: "e.g. {{config materialized='incremental' incremental_strategy='replace_where' replace_where='period >= 202401'}}" }));
+    } else if (config.materialized === 'incremental' && !replaceWhere && config.incrementalStrategy !== 'append' && config.uniqueKey.length === 0) {
+      errors.push(new RevrecError(`incremental_strategy ${config.incrementalStrategy} needs a unique_key`, { location }));
+    }
+    if (config.keepUnchangedRows && !replaceWhere) {
+      errors.push(new RevrecError(`keep_unchanged_rows works with incremental_strategy replace_where only`, { location, hint: "remove keep_unchanged_rows, or make the model materialized='incremental' incremental_strategy='replace_where'" }));
     }
     const identifier = config.alias ?? def.name;
     const id = nodeId.model(projectName, def.name);

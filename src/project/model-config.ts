@@ -11,6 +11,7 @@ export const modelConfigSchema = z
     unique_key: zStringList.optional(),
     incremental_strategy: z.enum(['append', 'merge', 'delete+insert', 'replace_where']).optional(),
     replace_where: z.string().min(1).optional(),
+    keep_unchanged_rows: zBooleanish.optional(),
     tags: zStringList.optional(),
     enabled: zBooleanish.optional(),
     full_refresh: zBooleanish.optional(),
@@ -84,6 +85,7 @@ export function resolveConfig(raw: RawModelConfig, defaultSchema: string): Model
     ...(raw.full_refresh !== undefined ? { fullRefresh: raw.full_refresh } : {}),
     ...(raw.full_refresh_if !== undefined ? { fullRefreshIf: raw.full_refresh_if } : {}),
     ...(raw.replace_where !== undefined ? { replaceWhere: raw.replace_where } : {}),
+    ...(raw.keep_unchanged_rows ? { keepUnchangedRows: true } : {}),
     preHook: [...(raw.pre_hook ?? []), ...(raw['pre-hook'] ?? [])],
     postHook: [...(raw.post_hook ?? []), ...(raw['post-hook'] ?? [])],
   };

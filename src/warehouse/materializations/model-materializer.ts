@@ -3,6 +3,7 @@ import type { ModelNode } from '../../compile/graph-types.js';
 import { ExecutionError } from '../../errors.js';
 import type { Warehouse } from '../warehouse.js';
 import { countDeletedRows } from '../vacuum.js';
+import { replaceChangedRows, withRowHash } from './changed-rows.js';
 import { writeComments } from './relation-comments.js';
 import { ensureSchema } from './schemas.js';
 import { buildAndSwap } from './table-swap.js';
@@ -67,8 +68,9 @@ async function materializeIncremental(wh: Warehouse, node: ModelNode, options: M
   const existing = await wh.relationExists(node.schema, node.identifier);
   const refresh = options.fullRefresh && node.config.fullRefresh !== false;
   const asked = existing === 'table' && !refresh && (await fullRefreshAsked(wh, node));
+  const rowsOf = (sql: string) => (node.config.keepUnchangedRows ? withRowHash(sql) : sql);
   if (existing !== 'table' || refresh || asked) {
-    const rows = await buildAndSwap(wh, node.schema, node.identifier, node.compiledSql, node);
+    const rows = await buildAndSwap(wh, node.schema, node.identifier, rowsOf(node.compiledSql), node);
     return { rowsAffected: rows, message: `${refresh ? 'FULL REFRESH' : asked ? 'FULL REFRESH (full_refresh_if)' : 'CREATE TABLE'} (${rows} rows)` };
   }
   // The new rows go to a TEMP table: nothing of it reaches the write-ahead log or the file (a table in the model's
@@ -76,7 +78,7 @@ async function materializeIncremental(wh: Warehouse, node: ModelNode, options: M
   // temp_directory when large.
   const stagedName = `revrec_new__${node.schema}__${node.identifier}`;
   const staged = `temp.main.${quoteIdent(stagedName)}`;
-  await wh.run(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(stagedName)} AS (\n${node.incrementalSql ?? node.compiledSql}\n)`);
+  await wh.run(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(stagedName)} AS (\n${rowsOf(node.incrementalSql ?? node.compiledSql)}\n)`);
   try {
     const stagedColumns = await wh.columnNames('main', stagedName, 'temp');
     const columns = await checkSameColumns(wh, node, stagedColumns);
@@ -135,6 +137,7 @@ async function replaceWhere(wh: Warehouse, node: ModelNode, staged: string): Pro
       hint: 'the incremental branch must return only rows the replace_where predicate matches; filter its inputs by the same slice',
     });
   }
+  if (node.config.keepUnchangedRows) return replaceChangedRows(wh, node, staged, where);
   countDeletedRows(wh, await wh.run(`DELETE FROM ${node.relation} WHERE coalesce((${where}), false)`));
   return wh.run(`INSERT INTO ${node.relation} BY NAME SELECT * FROM ${staged}`);
 }
