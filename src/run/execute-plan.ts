@@ -3,6 +3,7 @@ import { messageOf, RevrecError } from '../errors.js';
 import type { Plan, PlanStep } from '../plan/plan-types.js';
 import type { NodeStatus, Reporter } from '../reporter/reporter.js';
 import { materializeModel } from '../warehouse/materializations/model-materializer.js';
+import { viewFingerprintBase } from '../warehouse/materializations/view-state.js';
 import { loadSeed } from '../warehouse/materializations/seed-materializer.js';
 import { faultPoint } from '../testing/fault-points.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
@@ -40,6 +41,7 @@ async function executeSteps(wh: Warehouse, graph: CompiledGraph, plan: Plan, opt
   let stopAll: string | undefined;
   let testNotes: Promise<(test: TestNode) => string | undefined> | undefined;
   const total = plan.steps.length;
+  const viewFingerprintBase = viewBase(graph);
   for (const step of plan.steps) {
     const node = graph.nodes[step.nodeId]!;
     const base = { index: step.index, total, nodeId: step.nodeId, kind: step.kind, name: node.name, action: step.action };
@@ -65,7 +67,7 @@ async function executeSteps(wh: Warehouse, graph: CompiledGraph, plan: Plan, opt
         testNotes ??= options.beforeTests(!results.some((r) => r.kind === 'model' && r.status !== 'success'));
         testNote = (await testNotes)(node);
       }
-      const outcome = await executeStep(wh, node, step, options, testNote);
+      const outcome = await executeStep(wh, node, step, options, viewFingerprintBase, testNote);
       ({ status, message } = outcome);
       rowsAffected = outcome.rowsAffected;
       failures = outcome.failures;
@@ -106,6 +108,7 @@ async function executeStep(
   node: GraphNode,
   step: PlanStep,
   options: ExecuteOptions,
+  viewFingerprintBase: string,
   testNote?: string,
 ): Promise<{ status: NodeStatus; message: string; rowsAffected?: number; failures?: number }> {
   switch (node.kind) {
@@ -114,7 +117,7 @@ async function executeStep(
       return { status: 'success', message: r.message, rowsAffected: r.rowsAffected };
     }
     case 'model': {
-      const r = await materializeModel(wh, node, { fullRefresh: options.fullRefresh ?? false });
+      const r = await materializeModel(wh, node, { fullRefresh: options.fullRefresh ?? false, viewFingerprintBase });
       return { status: 'success', message: r.message, ...(r.rowsAffected !== undefined ? { rowsAffected: r.rowsAffected } : {}) };
     }
     case 'test': {
@@ -131,4 +134,10 @@ async function executeStep(
     default:
       throw new Error('Unexpected node kind');
   }
+}
+
+/** The part of every view's fingerprint the graph decides: the project's state hash and its sources. */
+function viewBase(graph: CompiledGraph): string {
+  const sources = Object.values(graph.nodes).filter((n) => n.kind === 'source');
+  return viewFingerprintBase(String(graph.vars.revrec_state_hash ?? ''), sources);
 }

@@ -4,6 +4,7 @@ import { ExecutionError } from '../../errors.js';
 import type { Warehouse } from '../warehouse.js';
 import { countDeletedRows } from '../vacuum.js';
 import { replaceChangedRows, withRowHash } from './changed-rows.js';
+import { storeViewFingerprint, viewFingerprint, viewUnchanged } from './view-state.js';
 import { writeComments } from './relation-comments.js';
 import { ensureSchema } from './schemas.js';
 import { buildAndSwap } from './table-swap.js';
@@ -17,6 +18,8 @@ export const TOMBSTONE = '_revrec_tombstone';
 
 export interface MaterializeOptions {
   readonly fullRefresh: boolean;
+  /** viewFingerprintBase of the build: views whose fingerprint did not change are kept (none: always recreated). */
+  readonly viewFingerprintBase?: string;
 }
 
 export interface MaterializeResult {
@@ -43,10 +46,15 @@ async function materialize(wh: Warehouse, node: ModelNode, options: MaterializeO
   switch (node.config.materialized) {
     case 'view': {
       const existing = await wh.relationExists(node.schema, node.identifier);
+      const fingerprint = options.viewFingerprintBase === undefined ? undefined : viewFingerprint(options.viewFingerprintBase, node);
+      if (fingerprint && existing === 'view' && !options.fullRefresh && (await viewUnchanged(wh, node, fingerprint))) {
+        return { message: 'VIEW (unchanged, kept)' };
+      }
       await wh.transaction(async () => {
         if (existing === 'table') await wh.run(`DROP TABLE ${node.relation}`);
         await wh.run(`CREATE OR REPLACE VIEW ${node.relation} AS (\n${node.compiledSql}\n)`);
         await writeComments(wh, node.schema, node.identifier, 'view', docs.description, docs.columns);
+        if (fingerprint) await storeViewFingerprint(wh, node, fingerprint);
       });
       wh.noteRelation(node.schema, node.identifier, 'view');
       return { message: 'CREATE VIEW' };

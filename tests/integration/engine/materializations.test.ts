@@ -122,6 +122,31 @@ describe('materializations', () => {
     }
   });
 
+  it('a view is created again only when what it is made of changed, or someone replaced it', async () => {
+    fx = await openEngineFixture({
+      'models/m/t.sql': "{{config materialized='table'}}select 1 as id",
+      'models/m/v.sql': "select id from {{ref 't'}}",
+      'models/m/schema.yml': 'models:\n  - name: v\n    description: ids\n',
+    });
+    expect((await fx.build({ command: 'run' })).byName.v).toMatchObject({ status: 'success', message: 'CREATE VIEW' });
+    expect((await fx.build({ command: 'run' })).byName.v).toMatchObject({ status: 'success', message: 'VIEW (unchanged, kept)' });
+    // a changed upstream model changes the project: the view is bound again to its new columns
+    await fx.project.write({ 'models/m/t.sql': "{{config materialized='table'}}select 1 as id, 'a' as name" });
+    expect((await fx.build({ command: 'run' })).byName.v).toMatchObject({ message: 'CREATE VIEW' });
+    // a (documented) view replaced by hand is put back
+    await fx.wh.run('create or replace view m.v as select 99 as id');
+    expect((await fx.build({ command: 'run' })).byName.v).toMatchObject({ message: 'CREATE VIEW' });
+    expect(await fx.rows('select id from m.v')).toEqual([{ id: 1 }]);
+    // so is a dropped one, and --full-refresh creates every view again
+    await fx.wh.run('drop view m.v');
+    expect((await fx.build({ command: 'run' })).byName.v).toMatchObject({ message: 'CREATE VIEW' });
+    expect((await fx.build({ command: 'run', fullRefresh: true })).byName.v).toMatchObject({ message: 'CREATE VIEW' });
+    // a changed description changes the comments it carries
+    await fx.project.write({ 'models/m/schema.yml': 'models:\n  - name: v\n    description: the ids\n' });
+    expect((await fx.build({ command: 'run' })).byName.v).toMatchObject({ message: 'CREATE VIEW' });
+    expect(await fx.rows("select comment from duckdb_views() where view_name = 'v'")).toEqual([{ comment: 'the ids' }]);
+  });
+
   it('pre- and post-hooks run around the model', async () => {
     fx = await openEngineFixture({
       'models/m/t.sql': "{{config materialized='table' pre_hook='create table if not exists m.hook_log (msg varchar)' post_hook=\"insert into m.hook_log values ('after')\"}}select 1 as id",
