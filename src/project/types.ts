@@ -55,7 +55,7 @@ export interface ModelConfig {
   /**
    * Incremental strategy `replace_where` only: rows of the slice that come out the same as before stay where they
    * are; only rows that changed are deleted and inserted. Rows are compared by a 64-bit hash of every column, kept
-   * in the column `_row_hash` (see ROW_HASH in model-materializer.ts). For models whose daily slice mostly comes out
+   * in the column `_row_hash` (ROW_HASH in changed-rows.ts). For models whose daily slice mostly comes out
    * unchanged (documents of an order whose price changed): fewer writes, checkpoints and deleted rows.
    */
   readonly keepUnchangedRows?: boolean;
