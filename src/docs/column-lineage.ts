@@ -1,4 +1,5 @@
-import type { CompiledGraph, GraphNode } from '../compile/graph-types.js';
+import type { CompiledGraph, GraphNode, ModelNode } from '../compile/graph-types.js';
+import { ROW_HASH } from '../warehouse/materializations/changed-rows.js';
 import type { ColumnTransform } from './docs-types.js';
 import type { CatalogColumn } from './warehouse-catalog.js';
 import { selectLineage } from './select-lineage.js';
@@ -58,7 +59,7 @@ export async function computeColumnLineage(
       result.set(id, { columns: [], complete: false, notes: [`DuckDB could not parse the compiled SQL: ${parsed.error.split('\n')[0]}`], failed: true });
       continue;
     }
-    const lineage = selectLineage(parsed.statement, lookup);
+    const lineage = withStoredHash(node, selectLineage(parsed.statement, lookup));
     const built = catalog.get(relationKey(node.schema, node.identifier));
     const columns = built ? alignWithCatalog(lineage.columns, lineage.complete, built) : lineage.columns;
     const complete = lineage.complete && columns.every((c) => c.transform !== 'unknown');
@@ -66,6 +67,18 @@ export async function computeColumnLineage(
     if (!built && lineage.complete) register(node, columns.map((c) => c.name));
   }
   return result;
+}
+
+/**
+ * A keep_unchanged_rows model's table ends with `_row_hash`, the engine's hash of every other column
+ * (src/warehouse/materializations/changed-rows.ts): derived from all their sources. One the SQL passes on from an
+ * upstream model is replaced by it, as the engine does.
+ */
+function withStoredHash<T extends { readonly columns: readonly LineageColumn[] }>(node: ModelNode, lineage: T): T {
+  if (!node.config.keepUnchangedRows) return lineage;
+  const columns = lineage.columns.filter((c) => c.name !== ROW_HASH);
+  const sources = [...new Map(columns.flatMap((c) => c.sources).map((x) => [`${x.relation}.${x.column}`, x])).values()];
+  return { ...lineage, columns: [...columns, { name: ROW_HASH, sources, transform: 'derived' }] };
 }
 
 function alignWithCatalog(columns: readonly LineageColumn[], complete: boolean, built: readonly CatalogColumn[]): LineageColumn[] {

@@ -72,6 +72,8 @@ describe('docs site', () => {
     const out = join(demo.dir, 'target', 'docs');
     const generated = await demo.cli(['docs', 'generate', '--out', out]);
     expect(generated.stdout).toContain('column types from the warehouse');
+    // every model's columns are traced, the engine's own (keep_unchanged_rows' _row_hash) included
+    expect(generated.stdout).toMatch(/column lineage complete for (\d+) of \1 models \(0 partial, 0 not parsed\)/);
     const { page, requests, errors } = await browser.newPage();
     try {
       await page.goto(pathToFileURL(join(out, 'index.html')).href);
