@@ -60,6 +60,29 @@ describe('data tests on the marts', () => {
     ]);
   });
 
+  test('a stage entry of no raw row fails input_rows_accounted_for', async () => {
+    // A hand edit: an unreadable row appears in raw.rejected_rows without a build. The stage area lists it at once (a
+    // view); the dispositions, built before it, do not: the test names the entry.
+    await fixture.ledger.wh.run(
+      `INSERT INTO raw.rejected_rows (type, _version, _source, _file, _row, code, message, raw_text)
+       VALUES ('orders', 999, 'inbox', 'orders_hand.csv', 7, 'BAD_ROW', 'a row no build has seen', 'x')`,
+    );
+    const outcome = await runBuild({
+      command: 'test',
+      projectDir: fixture.ledger.projectDir,
+      select: ['input_rows_accounted_for'],
+      reporter: SILENT_REPORTER,
+      warehouse: fixture.ledger.wh,
+      clock: () => new Date(0),
+    });
+    expect(outcome.result!.results.map((r) => [r.unique_id.split('.').at(-1), r.status])).toEqual([['input_rows_accounted_for', 'fail']]);
+    const failures = await fixture.ledger.rows<{ type: string; _file: string; _row: string; problem: string }>(
+      `SELECT type, _file, _row, problem FROM audit.input_rows_accounted_for`,
+    );
+    expect(failures).toEqual([{ type: 'orders', _file: 'orders_hand.csv', _row: '7', problem: 'stage entry of no raw row' }]);
+    await fixture.ledger.wh.run(`DELETE FROM raw.rejected_rows WHERE _file = 'orders_hand.csv'`);
+  });
+
   test('journals that stop moving with their balances fail journals_identities', async () => {
     // Ending unearned revenue one cent off: the journals (a function of the rollforward's movements) no longer explain
     // the change of the balance. The next test rebuilds everything, so the hand edit does not outlive this one.
