@@ -33,6 +33,19 @@ describe('data tests on the marts', () => {
     await fixture?.dispose();
   });
 
+  /** `revrec test --select <name>` on the fixture: [name, status] of each result. */
+  const runOneTest = async (name: string): Promise<[string | undefined, string][]> => {
+    const outcome = await runBuild({
+      command: 'test',
+      projectDir: fixture.ledger.projectDir,
+      select: [name],
+      reporter: SILENT_REPORTER,
+      warehouse: fixture.ledger.wh,
+      clock: () => new Date(0),
+    });
+    return outcome.result!.results.map((r) => [r.unique_id.split('.').at(-1), r.status]);
+  };
+
   test('every data test runs in a build and passes', () => {
     const tests = fixture.ledger.lastResults.filter((r) => r.kind === 'test');
     for (const name of DATA_TESTS) {
@@ -67,15 +80,7 @@ describe('data tests on the marts', () => {
       `INSERT INTO raw.rejected_rows (type, _version, _source, _file, _row, code, message, raw_text)
        VALUES ('orders', 999, 'inbox', 'orders_hand.csv', 7, 'BAD_ROW', 'a row no build has seen', 'x')`,
     );
-    const outcome = await runBuild({
-      command: 'test',
-      projectDir: fixture.ledger.projectDir,
-      select: ['input_rows_accounted_for'],
-      reporter: SILENT_REPORTER,
-      warehouse: fixture.ledger.wh,
-      clock: () => new Date(0),
-    });
-    expect(outcome.result!.results.map((r) => [r.unique_id.split('.').at(-1), r.status])).toEqual([['input_rows_accounted_for', 'fail']]);
+    expect(await runOneTest('input_rows_accounted_for')).toEqual([['input_rows_accounted_for', 'fail']]);
     const failures = await fixture.ledger.rows<{ type: string; _file: string; _row: string; problem: string }>(
       `SELECT type, _file, _row, problem FROM audit.input_rows_accounted_for`,
     );
@@ -87,15 +92,7 @@ describe('data tests on the marts', () => {
     // Ending unearned revenue one cent off: the journals (a function of the rollforward's movements) no longer explain
     // the change of the balance. The next test rebuilds everything, so the hand edit does not outlive this one.
     await fixture.ledger.wh.run(`UPDATE marts.fct_line_current SET end_unearned_home = end_unearned_home + 1 WHERE sales_order_item_id = 'A1'`);
-    const outcome = await runBuild({
-      command: 'test',
-      projectDir: fixture.ledger.projectDir,
-      select: ['journals_identities'],
-      reporter: SILENT_REPORTER,
-      warehouse: fixture.ledger.wh,
-      clock: () => new Date(0),
-    });
-    expect(outcome.result!.results.map((r) => [r.unique_id.split('.').at(-1), r.status])).toEqual([['journals_identities', 'fail']]);
+    expect(await runOneTest('journals_identities')).toEqual([['journals_identities', 'fail']]);
     const failures = await fixture.ledger.rows<{ line_key: string; failed_identity: string }>(`SELECT line_key, failed_identity FROM audit.journals_identities`);
     expect(failures).toEqual([{ line_key: expect.stringContaining('A1'), failed_identity: 'moves with balances' }]);
   });
