@@ -1,7 +1,6 @@
 import { messageOf } from '../errors.js';
 import { registerExportStep } from '../pipeline/pipeline-service.js';
 import type { ExportStep } from '../pipeline/pipeline-service.js';
-import { loadProject } from '../project/load-project.js';
 import { exportClosedPeriod } from './close-period-export.js';
 import { exportContinuous } from './continuous-export.js';
 import { readExportConfig } from './export-config.js';
@@ -13,7 +12,7 @@ import './export-tables.js';
  * export when due (or always with `--all`). Registered on import, so the pipeline never imports the export layer.
  */
 export const pipelineExportStep: ExportStep = async (wh, context) => {
-  const project = await loadProject(context.projectDir);
+  const project = context.project;
   const config = readExportConfig(project.settings.sections, project.root);
   const messages: string[] = [];
   let status: 'success' | 'warn' | 'error' = 'success';

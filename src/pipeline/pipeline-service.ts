@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { isAbsolute, join } from 'node:path';
 import { EXIT_CODES, messageOf } from '../errors.js';
 import { runExtract } from '../extract/extract-service.js';
+import { compileProject } from '../compile/compiler.js';
 import { loadProject } from '../project/load-project.js';
+import type { Project } from '../project/types.js';
 import type { Reporter } from '../reporter/reporter.js';
 import { runBuild } from '../run/invocation.js';
 import { countByStatus, succeeded } from '../run/run-types.js';
@@ -38,7 +40,7 @@ export interface PipelineOutcome {
 }
 
 /** An export step supplied by the export layer (continuous export when due); registered to keep pipeline → export one-way. */
-export type ExportStep = (wh: Warehouse, context: { projectDir: string; reporter: Reporter; clock: () => Date; ifDue: boolean; invocationId: string }) => Promise<{ status: 'success' | 'warn' | 'error'; message: string }>;
+export type ExportStep = (wh: Warehouse, context: { project: Project; reporter: Reporter; clock: () => Date; ifDue: boolean; invocationId: string }) => Promise<{ status: 'success' | 'warn' | 'error'; message: string }>;
 let exportStep: ExportStep | undefined;
 export function registerExportStep(step: ExportStep): void {
   exportStep = step;
@@ -82,9 +84,12 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineOut
             break;
           }
           case 'build': {
+            // The project loaded above, compiled here (not by runBuild, which would load it a second time).
+            const compiled = { project, graph: compileProject(project, { ...(request.vars ? { vars: request.vars } : {}) }) };
             const outcome = await runBuild({
               command: 'build',
               projectDir: request.projectDir,
+              compiled,
               ...(request.vars ? { vars: request.vars } : {}),
               reporter,
               warehouse: wh,
@@ -107,7 +112,7 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineOut
               finish('skipped', 'no export jobs are configured');
               break;
             }
-            const result = await exportStep(wh, { projectDir: request.projectDir, reporter, clock: request.clock, ifDue: !request.all, invocationId });
+            const result = await exportStep(wh, { project, reporter, clock: request.clock, ifDue: !request.all, invocationId });
             finish(result.status, result.message);
             break;
           }
