@@ -145,6 +145,14 @@ describe('revrec CLI', () => {
       expect(compile.stderr).toContain('2 compilation errors');
       expect(compile.stderr).toContain('models/m/a.sql:1: ref("nope") names no model or seed');
       expect(compile.stderr).toContain('models/m/b.sql:2: var "missing" is not set');
+      // The pipeline compiles the project while the warehouse opens: a compile error is the build step's error (exit
+      // 1, a failed step), the steps before it still run, and the export and publish after it are skipped.
+      const pipeline = await runCli(['pipeline', '--steps', 'extract,build,export', '--project-dir', broken.dir, '--log-format', 'json']);
+      expect(pipeline.code).toBe(1);
+      const events = jsonLines(pipeline.stdout) as { message?: string; step?: string; status?: string }[];
+      const stepEnds = events.filter((e) => /^step [a-z]+: /.test(e.message ?? ''));
+      expect(stepEnds.map((e) => [e.step, e.status])).toEqual([['extract', 'success'], ['build', 'error'], ['export', 'skipped']]);
+      expect(stepEnds[1]!.message).toContain('models/m/a.sql:1: ref("nope") names no model or seed');
     } finally {
       await broken.cleanup();
     }
