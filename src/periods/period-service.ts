@@ -5,8 +5,7 @@ import { exportClosedPeriod } from '../export/close-period-export.js';
 import { readExportConfig } from '../export/export-config.js';
 import '../export/export-tables.js';
 import type { Reporter } from '../reporter/reporter.js';
-import { compileProject } from '../compile/compiler.js';
-import { runBuild } from '../run/invocation.js';
+import { compileLoaded, runBuild } from '../run/invocation.js';
 import { beginCompaction } from '../warehouse/vacuum.js';
 import type { BuildRequest } from '../run/invocation.js';
 import type { RunResult } from '../run/run-types.js';
@@ -93,7 +92,7 @@ type Compiled = NonNullable<BuildRequest['compiled']>;
 
 /** The project compiled once for a period command (a close builds before its checks and after its freeze). */
 function compile(request: PeriodRequest, project: Project): Compiled {
-  return { project, graph: compileProject(project, { ...(request.vars ? { vars: request.vars } : {}) }) };
+  return compileLoaded(project, request.vars);
 }
 
 /** Builds the current period (models and data tests), or with `testsOnly` runs the data tests alone. */

@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { isAbsolute, join } from 'node:path';
 import { EXIT_CODES, messageOf } from '../errors.js';
+import type { CompiledGraph } from '../compile/graph-types.js';
 import { runExtract } from '../extract/extract-service.js';
-import { compileProject } from '../compile/compiler.js';
 import { loadProject } from '../project/load-project.js';
 import type { Project } from '../project/types.js';
-import type { CompiledGraph } from '../compile/graph-types.js';
 import type { Reporter } from '../reporter/reporter.js';
-import { runBuild } from '../run/invocation.js';
+import { compileLoaded, runBuild } from '../run/invocation.js';
 import { countByStatus, succeeded } from '../run/run-types.js';
 import { publishWarehouse } from '../warehouse/publish.js';
 import { ensureStateTables } from '../warehouse/state-tables.js';
@@ -65,7 +64,7 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineOut
   let compiled: { project: Project; graph: CompiledGraph } | { error: unknown } | undefined;
   if (request.steps.includes('build')) {
     try {
-      compiled = { project, graph: compileProject(project, { ...(request.vars ? { vars: request.vars } : {}) }) };
+      compiled = compileLoaded(project, request.vars);
     } catch (error) {
       compiled = { error };
     }

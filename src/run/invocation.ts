@@ -50,9 +50,12 @@ export interface BuildOutcome {
 
 /** Load + compile. No database, no files written. */
 export async function compileRequest(request: CompileRequest): Promise<{ project: Project; graph: CompiledGraph }> {
-  const project = await loadProject(request.projectDir, request.env ?? process.env);
-  const graph = compileProject(project, { ...(request.vars ? { vars: request.vars } : {}) });
-  return { project, graph };
+  return compileLoaded(await loadProject(request.projectDir, request.env ?? process.env), request.vars);
+}
+
+/** Compiles a project already loaded (a pipeline or a period command reuses it across steps and builds). */
+export function compileLoaded(project: Project, vars?: Readonly<Record<string, unknown>>): { project: Project; graph: CompiledGraph } {
+  return { project, graph: compileProject(project, { ...(vars ? { vars } : {}) }) };
 }
 
 /**
