@@ -65,9 +65,10 @@ invoices as (
 all_lines as (
     select * from orders
     union all by name
-    select * from general
+    -- a daily build: only the lines outside any order whose keys today's files touch (int_side_scope)
+    select * from general{{#is_incremental}} where {{in_rechain_lines 'line_key'}}{{/is_incremental}}
     union all by name
-    select * from invoices
+    select * from invoices{{#is_incremental}} where {{in_rechain_lines 'line_key'}}{{/is_incremental}}
 ),
 -- Orders-export Duration: whole months k with add_months(start, k) <= end + 1 day (day clamped to month end), plus the
 -- remaining days over the length of the calendar month they start in, two decimals (held x 100, exact).

@@ -1,4 +1,4 @@
-{{config materialized='incremental' incremental_strategy='replace_where' replace_where=(in_rechain_items 'sales_order_item_id') full_refresh_if=(rechain_all) keep_unchanged_rows=true}}
+{{config materialized='incremental' incremental_strategy='replace_where' replace_where=(in_document_slice) full_refresh_if=(rechain_all) keep_unchanged_rows=true}}
 -- Every current billing document tied to its contract line, with its status: books (accepted), held (FUTURE_PERIOD
 -- by Billing_Date, checked first; or its order item is held), excluded, or error (UNKNOWN_LINE, NO_CONTRACT_LINE,
 -- UNKNOWN_REFERENCE, IVC_PARTIAL, CMC_PARTIAL, CM_EXCEEDS_BILLED). An INV without Sales_Order_Id that carries a
@@ -6,7 +6,7 @@
 -- keep_unchanged_rows: a day's slice (every document of every touched order) mostly comes out as it was, since an
 -- order's new price or item leaves its documents alone; only the documents that changed are written.
 with settings as (select * from {{ref 'int_settings'}}),
-docs as (select * from {{ref 'stg_invoices'}} where row_status = 'current'{{#is_incremental}} and {{in_rechain_items 'sales_order_item_id'}}{{/is_incremental}}),
+docs as (select * from {{ref 'stg_invoices'}} where row_status = 'current'{{#is_incremental}} and {{in_document_slice}}{{/is_incremental}}),
 excluded as (select transaction_id from {{ref 'int_exclusion_ids'}}),
 -- the order items the documents of this build can name (all of them in a full build)
 order_items as (

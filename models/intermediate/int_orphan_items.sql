@@ -1,7 +1,8 @@
 {{config materialized='incremental' incremental_strategy='replace_where' replace_where=(concat "sales_order_item_id in (select item from (" (orphan_candidates) "))") full_refresh_if=(rechain_all)}}
 -- The order item ids that staged order, invoice and commission rows name but that are no current order item
 -- (invoice-as-contract keys, rows in error, items whose order rows were superseded), and '' when a row names none:
--- the rows naming them are in every daily slice (macro in_rechain_items), since rules reach across orders for them.
+-- the ids int_side_scope may put in a daily slice by key (an id of a current order item is in the slice only with
+-- its order, int_rechain_scope, whose order lines the models then read).
 -- Listed once per run, after int_order_lines, so the slice predicates probe this short list instead of hashing every
 -- order item again (about 50 ms per use at 1M lines, eleven uses).
 -- A daily build recomputes only the ids whose answer can have changed (macro orphan_candidates): the ids today's

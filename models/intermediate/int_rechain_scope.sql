@@ -8,39 +8,18 @@
 -- every order with such a row is in the slice; every line's current period moved too, which the models indexed by it
 -- answer by rebuilding in full (macro rechain_all_or_period_moved) and the future schedule by dropping the opened
 -- period's rows (macro in_future_schedule_slice). The models after staging replace exactly this slice (macros
--- in_rechain_orders, in_rechain_items, in_rechain_lines) plus the few rows outside any order (general-import and
--- invoice-as-contract lines, rows in error), which they always recompute. Empty when the build recomputes everything.
+-- in_rechain_orders, in_rechain_items, in_rechain_lines) plus the rows outside any order whose keys today's files
+-- touch (general-import and invoice-as-contract lines, rows in error: int_side_scope). Empty when the build
+-- recomputes everything.
 -- When the build recomputes everything, nothing is read: every branch below takes rows above a version no row has
 -- (a first build would otherwise gather every order into a slice no model uses: 1.1 s at 1M lines).
 with scope as (
     select case when full_rechain then 9223372036854775807 else previous_version end as since_version, full_rechain
     from {{ref 'int_build_scope'}}
 ),
--- Rates: only a rate between the home currency and another reaches a lookup (int_home_rates); a lookup takes the
--- latest usable rate on or before its date, so a rate of currency c dated d moves only lookups of c from d up to
--- (not including) c's next rate date.
-touched_rates as (
-    select case when r.to_currency = s.home_currency then r.from_currency else r.to_currency end as currency, r.rate_date
-    from {{ref 'stg_fx_rates'}} as r
-    cross join (select home_currency from {{ref 'int_settings'}}) as s
-    where r.record_key in (select record_key from {{ref 'stg_fx_rates'}} where _version > (select since_version from scope))
-      and r.rate_date is not null
-      and (r.to_currency = s.home_currency) <> (r.from_currency = s.home_currency)
-),
--- The date windows whose rows the slice takes, [from_date, to_date) (to_date NULL: open):
---   'rate'   a touched rate's lookups, rows in its currency;
---   'opened' the periods a close opened since the last build, (previous_period, current_period], rows in any
---            currency (held as FUTURE_PERIOD before); none otherwise (a reopen rebuilds everything).
-date_windows as (
-    select 'rate' as kind, t.currency, t.rate_date as from_date, min(h.rate_date) as to_date
-    from (select distinct currency, rate_date from touched_rates) as t
-    left join {{ref 'int_home_rates'}} as h on h.currency = t.currency and h.rate_date > t.rate_date
-    group by t.currency, t.rate_date
-    union all
-    select 'opened', null, {{period_end 'previous_period'}} + 1, {{period_end 'current_period'}} + 1
-    from {{ref 'int_build_scope'}}
-    where current_period > previous_period and not full_rechain
-),
+-- the date windows whose rows the slice takes (macro rechain_date_windows): a touched rate's lookups, the periods a
+-- close opened
+date_windows as ({{rechain_date_windows}}),
 changed_items as (
     -- an order line by its order date (the contract rate's date), a document by its billing date, a commission by its date
     {{#each (list (list "stg_orders" "order_date") (list "stg_invoices" "billing_date") (list "stg_commissions" "commission_date"))}}
@@ -50,8 +29,8 @@ changed_items as (
     where x.row_status = 'current'
     union
     {{/each}}
-    -- a general-import row names an order item by its Transaction_ID (the others are lines of their own, always
-    -- recomputed); rates do not move it
+    -- a general-import row names an order item by its Transaction_ID (the others are lines of their own:
+    -- int_side_scope); rates do not move it
     select g.transaction_id from {{ref 'stg_general_import'}} as g
     join date_windows as w on w.kind = 'opened' and g.booked_date >= w.from_date and g.booked_date < w.to_date
     where g.row_status = 'current'

@@ -42,28 +42,27 @@ export function recordSlice(type: ExportType): RecordSlice {
 
 /**
  * Narrows the export views to the records that can differ from what was last delivered, when only the orders in the
- * change log (since the continuous export's mark) were rebuilt: records of those orders (or their items), and records
- * of lines outside any order (general-import and invoice-as-contract lines, recomputed by every build). Everything
- * else was built from the same rows as when it was last compared. The lists go into session variables that the views
- * read right after their scans (macro export_slice), so the joins and aggregates above run on the slice only; an IN
- * (subquery) on the views' output would run after them. Run `clearExportSlice` when done.
+ * change log (since the continuous export's mark) were rebuilt: records of those orders (or their items; the change
+ * log names an external general-import line by its Transaction_ID, its order id in the records) and records without
+ * an order (invoice-as-contract lines, always in the slice through `nullColumn`). Everything else was built from the
+ * same rows as when it was last compared. The lists go into session variables that the views read right after their
+ * scans (macro export_slice), so the joins and aggregates above run on the slice only; an IN (subquery) on the views'
+ * output would run after them. Run `clearExportSlice` when done.
  *
- * A delivered record whose order is gone is in the slice without a search for it: a line leaves the books only when
- * a build recomputes it (every other change logs everything), and a build's slice holds every order of every version
- * of each item it touches (int_rechain_scope), so the order an item left is logged with the one it joined. The
- * search this replaced (every delivered record's order against the order lines) took 0.3 s of a day at 1M lines.
+ * A delivered record whose order or line is gone is in the slice without a search for it: a line leaves the books
+ * only when a build recomputes it (every other change logs everything), and a build's slice holds every order of
+ * every version of each item it touches (int_rechain_scope), so the order an item left is logged with the one it
+ * joined, and every external line whose key it touches (int_side_scope), so an external line that turned into an
+ * order item's override is logged with the order. The search this replaced (every delivered record's order against
+ * the order lines) took 0.3 s of a day at 1M lines.
  * Tests: tests/integration/export/continuous-export.test.ts (an item moving to another order) and the equivalence
- * test, which compares every daily export with a comparison of everything.
+ * tests, which compare every daily export with a comparison of everything.
  */
 export async function setExportSlice(wh: Warehouse): Promise<void> {
-  const lines = 'intermediate.int_contract_lines';
   const list = async (variable: string, line: 'sales_order_id' | 'sales_order_item_id') => {
     await wh.run(
       `SET VARIABLE ${variable} = (
-         WITH raw AS (
-           SELECT ${line} AS v FROM (${changedOrdersSql(CONTINUOUS_CONSUMER)})
-           UNION SELECT ${line} FROM ${lines} WHERE line_kind <> 'order' AND ${line} IS NOT NULL
-         )
+         WITH raw AS (SELECT DISTINCT ${line} AS v FROM (${changedOrdersSql(CONTINUOUS_CONSUMER)}))
          SELECT coalesce(list(DISTINCT v), CAST([] AS VARCHAR[])) FROM (
            SELECT v FROM raw
            -- the formula-injection guard (macro safe_text) may have prefixed an apostrophe to the delivered value

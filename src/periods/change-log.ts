@@ -2,12 +2,13 @@ import type { Warehouse } from '../warehouse/warehouse.js';
 import { quoteLiteral } from '../compile/node-ids.js';
 import { addPostBuildHook, addStateTableDdl } from '../warehouse/state-tables.js';
 import type { BuildInfo } from '../warehouse/state-tables.js';
-import { readBuiltScope } from './built-scope.js';
+import { readBuiltScope, RECOMPUTED_ORDERS_SQL } from './built-scope.js';
 
 /**
  * What changed in the books, build by build, so a consumer (the continuous export) can look only at the orders that
  * changed since it last looked instead of comparing every record. Each complete build logs one entry: the orders it
- * recomputed (intermediate.int_rechain_scope, with their items) or `everything` when it rebuilt the chain in full
+ * recomputed (intermediate.int_rechain_scope, with their items, and the external general-import lines of
+ * int_side_scope) or `everything` when it rebuilt the chain in full
  * (int_build_scope.full_rechain), followed a close (period_moved) or was run with --full-refresh. Whatever else
  * changes what the models or frozen tables hold logs `everything`: a run with --select or a failure (it may have
  * replaced tables the log does not describe), a close, a reopen.
@@ -81,7 +82,7 @@ async function logBuild(wh: Warehouse, build: BuildInfo): Promise<void> {
     const seq = await logEntry(wh, { everything: false, reason: 'build (orders touched by new files)', fromPeriod: scope.currentPeriod });
     // Nobody has taken the log yet (no continuous export ran): a first consumer takes everything anyway.
     await wh.run(
-      `INSERT INTO meta.change_log_orders SELECT $1, sales_order_id, sales_order_item_id FROM intermediate.int_rechain_scope
+      `INSERT INTO meta.change_log_orders SELECT $1, sales_order_id, sales_order_item_id FROM (${RECOMPUTED_ORDERS_SQL})
        WHERE EXISTS (SELECT 1 FROM meta.change_log_marks)`,
       [seq],
     );

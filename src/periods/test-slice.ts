@@ -1,15 +1,15 @@
 import { addBeforeTestsHook } from '../warehouse/state-tables.js';
 import type { TestNarrowing, TestRunInfo } from '../warehouse/state-tables.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
-import { readBuiltScope } from './built-scope.js';
+import { readBuiltScope, RECOMPUTED_LINES_SQL } from './built-scope.js';
 
 /** The DuckDB variable the data tests read (macro in_test_slice): unset, they check every row. */
 const VARIABLE = 'revrec_test_slice';
 
 /**
  * A daily build checks only what it recomputed. The line-level data tests (journals_identities,
- * schedule_sums_to_final_price, backlog_ends_at_zero) then take only the lines of `int_rechain_scope` and every line
- * outside any order (macro in_test_slice), when:
+ * schedule_sums_to_final_price, backlog_ends_at_zero) then take only the lines of `int_rechain_scope` and
+ * `int_side_scope` (macro in_test_slice), when:
  * - this run is a complete `build` whose models all succeeded, and it recomputed a slice (`int_build_scope`: not the
  *   whole chain, the period did not move);
  * - the previous complete build ran every data test of the project as it is now (the same names and compiled SQL)
@@ -31,13 +31,13 @@ export async function narrowTestsToSlice(wh: Warehouse, run: TestRunInfo): Promi
   const passed = await wh.scalar<string | null>('SELECT tests_passed_hash FROM meta.build_state WHERE id = 1');
   if (passed !== run.testsHash) return undefined;
   await wh.run(
-    `SET VARIABLE ${VARIABLE} = (SELECT coalesce(list(DISTINCT line_key), CAST([] AS VARCHAR[])) FROM intermediate.int_rechain_scope WHERE line_key IS NOT NULL)`,
+    `SET VARIABLE ${VARIABLE} = (SELECT coalesce(list(DISTINCT line_key), CAST([] AS VARCHAR[])) FROM (${RECOMPUTED_LINES_SQL}))`,
   );
   const lines = Number(await wh.scalar<bigint | number>(`SELECT len(getvariable('${VARIABLE}'))`));
   return {
     // the tests that read the variable (through macro in_test_slice; journals_identities also through its view)
     narrows: (compiledSql) => compiledSql.includes(VARIABLE),
-    note: `checked the ${lines.toLocaleString('en-US')} order line(s) this build recomputed and the lines outside any order; the previous build passed every test`,
+    note: `checked the ${lines.toLocaleString('en-US')} line(s) this build recomputed; the previous build passed every test`,
     undo: async () => {
       await wh.run(`RESET VARIABLE ${VARIABLE}`);
     },

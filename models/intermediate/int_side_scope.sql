@@ -1,0 +1,87 @@
+-- The slice of the rows outside any order that today's files can change, when int_build_scope.full_rechain is false:
+-- external general-import lines, invoice-as-contract lines and the documents and commissions that reach them, and
+-- rows naming no current order item (rows in error). Built after int_orphan_items; the models after staging replace
+-- these with the orders' slice (int_rechain_scope): macros in_rechain_items, in_document_slice, in_rechain_lines.
+-- Such rows reach each other by key, not by order: a document or commission names an item id (an order item's, an
+-- invoice-as-contract line's, an external line's `T[:S]`); an IVC or CM without item id names its invoice-as-contract
+-- INV by Reference_Document, a CMC its CM. A key is touched when:
+--   an order of int_rechain_scope has an item of that id (a general-import row turns into an override, an
+--   invoice-as-contract key clashes, a row in error finds its item, or the reverse);
+--   an invoice or commission row of today names it (any version of its key: item id, Invoice_Number,
+--   Reference_Document), or one dated in a touched rate's window in its currency or in the periods a close opened
+--   (macro rechain_date_windows); likewise a current external general-import row by its Booked_Date (its contract
+--   rate; held before a close);
+--   it is linked to a touched key through a CM (its number and its Reference_Document): a CMC reaches its INV through
+--   its CM, and all documents of one line are sequenced together.
+-- (Landed general-import rows or exclusions rebuild everything: int_build_scope.full_rechain.)
+-- Rows:
+--   item_key  ids of order-item columns to recompute: touched keys that are no current order item (int_orphan_items),
+--             and '' (rows naming none: the dispositions of such rows are always recomputed);
+--   doc_key   touched keys, for the documents that name no item (macro in_document_slice);
+--   line_key  the external and invoice-as-contract lines with a touched key (of any version of their rows), with
+--             line_order_id and line_item_id as int_contract_lines has them (sales_order_id, sales_order_item_id):
+--             the change log names the external lines by them (src/periods/change-log.ts).
+-- Empty when the build recomputes everything.
+with recursive scope as (
+    select case when full_rechain then 9223372036854775807 else previous_version end as since_version, full_rechain
+    from {{ref 'int_build_scope'}}
+),
+date_windows as ({{rechain_date_windows}}),
+changed_documents as (
+    select * from {{ref 'stg_invoices'}}
+    where record_key in (select record_key from {{ref 'stg_invoices'}} where _version > (select since_version from scope))
+    union all by name
+    select d.* from {{ref 'stg_invoices'}} as d
+    join date_windows as w on d.billing_date >= w.from_date and (d.billing_date < w.to_date or w.to_date is null)
+        and (w.kind = 'opened' or w.currency = d.currency)
+    where d.row_status = 'current'
+),
+seed_keys as (
+    select sales_order_item_id as k from {{ref 'int_rechain_scope'}}
+    union
+    select unnest([sales_order_item_id, invoice_number, reference_document]) from changed_documents
+    union
+    select c.sales_order_item_id from {{ref 'stg_commissions'}} as c
+    where c.record_key in (select record_key from {{ref 'stg_commissions'}} where _version > (select since_version from scope))
+    union
+    select c.sales_order_item_id from {{ref 'stg_commissions'}} as c
+    join date_windows as w on c.commission_date >= w.from_date and (c.commission_date < w.to_date or w.to_date is null)
+        and (w.kind = 'opened' or w.currency = c.currency)
+    where c.row_status = 'current'
+    union
+    select unnest([g.transaction_id, g.transaction_id || coalesce(':' || g.split_transaction_id, '')]) from {{ref 'stg_general_import'}} as g
+    join date_windows as w on g.booked_date >= w.from_date and (g.booked_date < w.to_date or w.to_date is null)
+        and (w.kind = 'opened' or w.currency = g.currency)
+    where g.row_status = 'current'
+),
+-- every CM links its number and the document it names, both ways (an INV reaches its CMCs, a CMC its INV)
+cm_links as (
+    select invoice_number as a, reference_document as b from {{ref 'stg_invoices'}}
+    where document_type = 'CM' and invoice_number is not null and reference_document is not null
+    union
+    select reference_document, invoice_number from {{ref 'stg_invoices'}}
+    where document_type = 'CM' and invoice_number is not null and reference_document is not null
+),
+-- the touched keys and every key linked to one, to a fixed point (UNION: each key once, so it ends)
+touched_keys(k) as (
+    select k from seed_keys where k is not null
+    union
+    select l.b from touched_keys as t join cm_links as l on l.a = t.k
+)
+select k as item_key, cast(null as varchar) as doc_key, cast(null as varchar) as line_key,
+    cast(null as varchar) as line_order_id, cast(null as varchar) as line_item_id
+from touched_keys where k in (select sales_order_item_id from {{ref 'int_orphan_items'}})
+union all
+select '', null, null, null, null where not (select full_rechain from scope)
+union all
+select null, k, null, null, null from touched_keys
+union all
+select distinct null, null, 'G|' || transaction_id || coalesce(':' || split_transaction_id, ''),
+    transaction_id, transaction_id || coalesce(':' || split_transaction_id, '')
+from {{ref 'stg_general_import'}}
+where transaction_id in (select k from touched_keys) or transaction_id || coalesce(':' || split_transaction_id, '') in (select k from touched_keys)
+union all
+select distinct null, null, 'I|' || invoice_number || '|' || coalesce(sales_order_item_id, invoice_number),
+    null, coalesce(sales_order_item_id, invoice_number)
+from {{ref 'stg_invoices'}}
+where sales_order_id is null and document_type = 'INV' and coalesce(sales_order_item_id, invoice_number) in (select k from touched_keys)
