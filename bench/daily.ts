@@ -21,11 +21,12 @@ import { SilentReporter } from './support/silent-reporter.js';
 const PROJECT = resolve(fileURLToPath(import.meta.url), '../..');
 
 /**
- * `npm run bench -- daily --lines 1000000 [--change 0.01] [--rates] [--closes N] [--days N]`: the daily run on a big
+ * `npm run bench -- daily --lines 1000000 [--change 0.01] [--rates] [--imports] [--closes N] [--days N]`: the daily run on a big
  * warehouse. Generates N order lines over 12 months (first period = the last month, so every order is in the books),
  * runs the pipeline once (the initial full build and the first continuous export), then delivers a day's file in
  * which 1% of the order lines changed (their Sale_Price) (with `--rates`, also a file correcting the rates of
- * 2024-12-13), and times `revrec pipeline` again step by step: extract, build (incremental), export (continuous: only
+ * 2024-12-13; with `--imports`, each day also a general-import file re-delivering 1 % of its rows, their Amount
+ * raised by 1 %), and times `revrec pipeline` again step by step: extract, build (incremental), export (continuous: only
  * the changed records), publish. With `--days N` it does so N days in a row, another 1 % of the lines each day, and
  * reports the median day. With `--closes N` it first closes N periods after the initial pipeline (no close-period
  * export), so the days run on N periods of frozen history. For comparison it then times a full rebuild
@@ -91,9 +92,14 @@ export async function main(argv: string[]): Promise<void> {
     const daySteps: Record<string, number>[] = [];
     let changed = 0;
     let rates = 0;
+    let imports = 0;
     for (let day = 1; day <= days; day++) {
       changed = await writeDelta(join(inbox, 'orders.csv'), join(inbox, `orders_daily_delta_${day}.csv`), every, day - 1);
       say(`day ${day}: delivered a file changing ${changed.toLocaleString('en-US')} order lines (${(change * 100).toFixed(1)}%)`);
+      if (flags.imports) {
+        imports = await writeDelta(join(inbox, 'general_import.csv'), join(inbox, `general_import_daily_${day}.csv`), every, day - 1, 'Amount');
+        say(`and a general-import file re-delivering ${imports.toLocaleString('en-US')} of its rows (overrides, split parts, external lines)`);
+      }
       if (flags.rates && day === 1) {
         rates = await writeRateCorrection(join(inbox, 'fx_rates.csv'), join(inbox, 'fx_rates_daily.csv'), '2024-12-13');
         say(`and a rates file correcting ${rates} rate(s) of 2024-12-13 (the lookups of those currencies from that day to the next rate date move)`);
@@ -129,6 +135,7 @@ export async function main(argv: string[]): Promise<void> {
       lines,
       changed_lines: changed,
       corrected_rates: rates,
+      general_import_rows: imports,
       initial_pipeline_ms: ms(initialMs),
       days,
       daily_pipeline_ms: ms(dailyMs),
@@ -198,10 +205,11 @@ async function writeRateCorrection(from: string, to: string, day: string): Promi
 }
 
 /**
- * Copies every `every`-th data row of the orders file (from the `offset`-th on) with its Sale_Price raised by 1 %, as a
- * new delivery.
+ * Copies every `every`-th data row of a delivered file (from the `offset`-th on) with its `column` (an amount) raised by
+ * 1 %, as a new delivery; a row with the column empty is delivered again as it was. Rows with a quote before the
+ * column are left out (the cells are split at commas).
  */
-async function writeDelta(from: string, to: string, every: number, offset = 0): Promise<number> {
+async function writeDelta(from: string, to: string, every: number, offset = 0, column = 'Sale_Price'): Promise<number> {
   await mkdir(join(to, '..'), { recursive: true });
   const out = createWriteStream(to);
   const input = createInterface({ input: createReadStream(from), crlfDelay: Infinity });
@@ -212,21 +220,28 @@ async function writeDelta(from: string, to: string, every: number, offset = 0): 
   for await (const line of input) {
     if (!header) {
       header = line.split(',');
-      priceAt = header.indexOf('Sale_Price');
+      priceAt = header.indexOf(column);
       out.write(`${line}\n`);
       continue;
     }
-    if (n++ % every !== offset % every || line.includes('"')) continue;
+    if (n++ % every !== offset % every) continue;
     const cells = line.split(',');
-    const [units, fraction = ''] = cells[priceAt]!.split('.');
-    // +1 % of the price in exact decimal text: add 1/100 of the minor units (never a float).
-    const scale = 10n ** BigInt(fraction.length);
-    const minor = BigInt(units!) * scale + (fraction ? BigInt(fraction) : 0n);
-    const raised = minor + minor / 100n;
-    cells[priceAt] = fraction ? `${raised / scale}.${(raised % scale).toString().padStart(fraction.length, '0')}` : String(raised);
+    if (cells.slice(0, priceAt + 1).some((cell) => cell.includes('"'))) continue;
+    if (cells[priceAt] !== '') cells[priceAt] = raisedByOnePercent(cells[priceAt]!);
     out.write(`${cells.join(',')}\n`);
     changed++;
   }
   await new Promise<void>((resolveEnd, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolveEnd())));
   return changed;
+}
+
+/** A decimal text raised by 1 % of its minor units (truncated), in exact decimal text (never a float). */
+function raisedByOnePercent(text: string): string {
+  const negative = text.startsWith('-');
+  const [units, fraction = ''] = (negative ? text.slice(1) : text).split('.');
+  const scale = 10n ** BigInt(fraction.length);
+  const minor = BigInt(units!) * scale + (fraction ? BigInt(fraction) : 0n);
+  const raised = minor + minor / 100n;
+  const digits = fraction ? `${raised / scale}.${(raised % scale).toString().padStart(fraction.length, '0')}` : String(raised);
+  return negative ? `-${digits}` : digits;
 }

@@ -1,7 +1,7 @@
 -- The slice of the books today's files can change, when int_build_scope.full_rechain is false: every order a new
--- order row, invoice row or commission row touches, with all its items (of any version, so an item that moved to
--- another order dirties both). A document or commission touches the order of the item it names, in any version of
--- its key. A new or corrected rate of a currency on date d can move only lookups from d to that currency's next rate
+-- order row, invoice row, commission row or general-import row touches, with all its items (of any version, so an
+-- item that moved to another order dirties both). A document, commission or general-import row (an override or
+-- split part) touches the order of the item it names, in any version of its key. A new or corrected rate of a currency on date d can move only lookups from d to that currency's next rate
 -- date, so it touches the orders whose lines, documents or commissions in that currency are dated in that window
 -- (contract rate: the order date; documents: the billing date; commissions: theirs). After a close, the periods it
 -- opened take in the rows dated in them (held before: orders, documents, commissions, general-import rows), so
@@ -37,6 +37,10 @@ changed_items as (
     union
     select sales_order_item_id from {{ref 'stg_orders'}}
     where _version > (select since_version from scope)
+    union
+    -- today's general-import rows (every version of their keys): an override or split part of the item it names
+    select g.transaction_id from {{ref 'stg_general_import'}} as g
+    where g.record_key in (select record_key from {{ref 'stg_general_import'}} where _version > (select since_version from scope))
     union
     select d.sales_order_item_id from {{ref 'stg_invoices'}} as d
     where d.record_key in (select record_key from {{ref 'stg_invoices'}} where _version > (select since_version from scope))

@@ -11,9 +11,10 @@
 --   Reference_Document), or one dated in a touched rate's window in its currency or in the periods a close opened
 --   (macro rechain_date_windows); likewise a current external general-import row by its Booked_Date (its contract
 --   rate; held before a close);
+--   a general-import row of today names it (T or T:S, any version of its key);
 --   it is linked to a touched key through a CM (its number and its Reference_Document): a CMC reaches its INV through
 --   its CM, and all documents of one line are sequenced together.
--- (Landed general-import rows or exclusions rebuild everything: int_build_scope.full_rechain.)
+-- (Landed exclusions rebuild everything: int_build_scope.full_rechain.)
 -- Rows:
 --   item_key  ids of order-item columns to recompute: touched keys that are no current order item (int_orphan_items),
 --             and '' (rows naming none: the dispositions of such rows are always recomputed);
@@ -48,6 +49,10 @@ seed_keys as (
     join date_windows as w on c.commission_date >= w.from_date and (c.commission_date < w.to_date or w.to_date is null)
         and (w.kind = 'opened' or w.currency = c.currency)
     where c.row_status = 'current'
+    union
+    -- today's general-import rows (every version of their keys): an external line, or a row that names the key of one
+    select unnest([g.transaction_id, g.transaction_id || coalesce(':' || g.split_transaction_id, '')]) from {{ref 'stg_general_import'}} as g
+    where g.record_key in (select record_key from {{ref 'stg_general_import'}} where _version > (select since_version from scope))
     union
     select unnest([g.transaction_id, g.transaction_id || coalesce(':' || g.split_transaction_id, '')]) from {{ref 'stg_general_import'}} as g
     join date_windows as w on g.booked_date >= w.from_date and (g.booked_date < w.to_date or w.to_date is null)

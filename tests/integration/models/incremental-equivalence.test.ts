@@ -2,7 +2,7 @@
  * The daily run is incremental: staging validates only the keys today's files touch, and stays incremental across a
  * close; the models after staging replace only the orders today's orders, invoices, commissions and rates touch and
  * the rows outside any order whose keys they touch (side-slice-equivalence.test.ts reaches each way a key is touched),
- * and after a close the orders dated in the period it opened (general-import rows, exclusions and a reopen rebuild them;
+ * and after a close the orders dated in the period it opened (exclusions and a reopen rebuild them;
  * the models indexed by the current period rebuild after a close). This proves the incremental result equals a full
  * rebuild to the cent: the same scenario is delivered file by file into two warehouses; one builds incrementally after
  * every file, the other rebuilds everything (--full-refresh), and every build is compared (TwinLedgers).

@@ -5,8 +5,9 @@
  * incremental build must equal a full rebuild (TwinLedgers): a CMC reaching its invoice-as-contract INV through its
  * CM, a corrected INV reaching the CMC of its CM, an order item arriving with the id of a document in error, of an
  * external line and of an invoice-as-contract key, a corrected rate moving an external line's contract rate, a
- * commission on a split external line, and a close opening a period that held an external line and an
- * invoice-as-contract INV. The random scenarios of incremental-equivalence.test.ts reach these cases rarely.
+ * commission on a split external line, a general-import file (a new and a corrected external line, an override of an
+ * order item, a row taking an invoice-as-contract key), and a close opening a period that held an external line and
+ * an invoice-as-contract INV. The random scenarios of incremental-equivalence.test.ts reach these cases rarely.
  */
 import { afterAll, describe, expect, test } from 'vitest';
 import { decimal } from '../../../src/finance/money.js';
@@ -80,7 +81,7 @@ describe('the lines outside any order in a daily build', () => {
       await t.land(deliveryFiles({ ...delivery }, what));
       await t.buildBoth(what);
     };
-    // Setup (full rebuilds: reference data, general-import rows).
+    // Setup.
     await deliver('catalogue', { products });
     await deliver('rates', { fxRates: dailyRates() });
     await deliver('orders', {
@@ -133,8 +134,18 @@ describe('the lines outside any order in a daily build', () => {
     await deliver('order-ext1', { orders: [order({ order: 'SOE', item: 'EXT1', date: '2024-01-02', start: '2024-01-02', end: '2024-12-31', price: '100.00', currency: 'EUR' })] });
     await deliver('order-iaci2', { orders: [order({ order: 'SOI', item: 'IACI2', date: '2024-01-02', start: '2024-01-02', end: '2024-12-31', price: '100.00' })] });
     await deliver('rate-corrected', { fxRates: [{ fromCurrency: 'EUR', toCurrency: 'USD', rateDate: '2024-01-12', rate: decimal('1.25') }] });
+    // a general-import file: a new external line, a corrected one, an override of an order item, and a row that
+    // takes an invoice-as-contract line's key
+    await deliver('general-day', {
+      generalImport: [
+        external('EXT5', '2024-01-15', '120.00', 'USD'),
+        external('EXT3', '2024-01-12', '410.00', 'EUR'),
+        { source: 'Stripe', transactionId: 'A1', recognitionStartDate: '2024-02-01', recognitionEndDate: '2024-11-30' },
+        external('IAC1', '2024-01-16', '10.00', 'USD'),
+      ],
+    });
     // every file since the setup was built as a slice, not as a full rebuild
-    expect(t.counts.slice - slicesBefore).toBe(10);
+    expect(t.counts.slice - slicesBefore).toBe(11);
     await t.freeze();
     await t.buildBoth('closed 202401');
     await deliver('cm-after-close', { invoices: [byReference('CM', 'IAC3-CM', 'IAC3', '2024-02-10', '100.00', 'USD')] });
