@@ -46,11 +46,9 @@ recompute as (
 )
 select * exclude (period_moved_back),
     -- The models after staging (allocation, documents, lines, cumulatives, schedule) recompute only the orders
-    -- today's orders, invoices, commissions, general-import rows and rates touch, and after a close the orders with
-    -- rows dated in the periods it opened (int_rechain_scope), with the rows outside any order whose keys those touch
-    -- (int_side_scope), unless staging revalidated everything, a reopen moved the period back, or exclusions landed
-    -- (an exclusion names an order, an item, an invoice or a transaction: macro rechain_all).
-    full_restage or period_moved_back
-        or exists (select 1 from {{source 'raw' 'exclusions'}} as r where r._version > previous_version)
-        as full_rechain
+    -- today's orders, invoices, commissions, general-import rows, exclusions and rates touch, and after a close the
+    -- orders with rows dated in the periods it opened (int_rechain_scope), with the rows outside any order whose keys
+    -- those touch (int_side_scope), unless staging revalidated everything or a reopen moved the period back (macro
+    -- rechain_all).
+    full_restage or period_moved_back as full_rechain
 from recompute

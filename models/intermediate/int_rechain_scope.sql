@@ -1,5 +1,5 @@
 -- The slice of the books today's files can change, when int_build_scope.full_rechain is false: every order a new
--- order row, invoice row, commission row or general-import row touches, with all its items (of any version, so an
+-- order row, invoice row, commission row, general-import row or exclusion touches, with all its items (of any version, so an
 -- item that moved to another order dirties both). A document, commission or general-import row (an override or
 -- split part) touches the order of the item it names, in any version of its key. A new or corrected rate of a currency on date d can move only lookups from d to that currency's next rate
 -- date, so it touches the orders whose lines, documents or commissions in that currency are dated in that window
@@ -20,6 +20,11 @@ with scope as (
 -- the date windows whose rows the slice takes (macro rechain_date_windows): a touched rate's lookups, the periods a
 -- close opened
 date_windows as ({{rechain_date_windows}}),
+-- the ids today's exclusion rows name (every version of their keys: an exclusion added or taken back)
+changed_exclusions as (
+    select transaction_id as id from {{ref 'stg_exclusions'}}
+    where record_key in (select record_key from {{ref 'stg_exclusions'}} where _version > (select since_version from scope))
+),
 changed_items as (
     -- an order line by its order date (the contract rate's date), a document by its billing date, a commission by its date
     {{#each (list (list "stg_orders" "order_date") (list "stg_invoices" "billing_date") (list "stg_commissions" "commission_date"))}}
@@ -37,6 +42,17 @@ changed_items as (
     union
     select sales_order_item_id from {{ref 'stg_orders'}}
     where _version > (select since_version from scope)
+    union
+    -- an exclusion takes out an order, an item, or the orders with that reference invoice (joins, not IN: with no
+    -- exclusion today DuckDB then skips the scans of the order rows)
+    select o.sales_order_item_id from {{ref 'stg_orders'}} as o join changed_exclusions as x on o.sales_order_id = x.id
+    union
+    select o.sales_order_item_id from {{ref 'stg_orders'}} as o join changed_exclusions as x on o.sales_order_item_id = x.id
+    union
+    select o.sales_order_item_id from {{ref 'stg_orders'}} as o join changed_exclusions as x on o.reference_invoice_number = x.id
+    union
+    -- and an invoice-as-contract INV by its number: one naming an order item's id is a clash, in error or excluded
+    select d.sales_order_item_id from {{ref 'stg_invoices'}} as d join changed_exclusions as x on d.invoice_number = x.id
     union
     -- today's general-import rows (every version of their keys): an override or split part of the item it names
     select g.transaction_id from {{ref 'stg_general_import'}} as g

@@ -11,10 +11,13 @@
 --   Reference_Document), or one dated in a touched rate's window in its currency or in the periods a close opened
 --   (macro rechain_date_windows); likewise a current external general-import row by its Booked_Date (its contract
 --   rate; held before a close);
---   a general-import row of today names it (T or T:S, any version of its key);
+--   a general-import row of today names it (T or T:S, any version of its key), or an exclusion of today (or the item
+--   of the invoice-as-contract INV whose number it names);
 --   it is linked to a touched key through a CM (its number and its Reference_Document): a CMC reaches its INV through
---   its CM, and all documents of one line are sequenced together.
--- (Landed exclusions rebuild everything: int_build_scope.full_rechain.)
+--   its CM, and all documents of one line are sequenced together;
+--   it is the key of a line that is recomputed (a split external line `T:S` reached through `T`).
+-- A touched key that is a current order item's id is left to that item's order: int_rechain_scope adds the order
+-- whenever such an item's rows can change (the rules above add those items there too).
 -- Rows:
 --   item_key  ids of order-item columns to recompute: touched keys that are no current order item (int_orphan_items),
 --             and '' (rows naming none: the dispositions of such rows are always recomputed);
@@ -28,6 +31,11 @@ with recursive scope as (
     from {{ref 'int_build_scope'}}
 ),
 date_windows as ({{rechain_date_windows}}),
+-- the ids today's exclusion rows name (every version of their keys)
+changed_exclusions as (
+    select transaction_id as id from {{ref 'stg_exclusions'}}
+    where record_key in (select record_key from {{ref 'stg_exclusions'}} where _version > (select since_version from scope))
+),
 changed_documents as (
     select * from {{ref 'stg_invoices'}}
     where record_key in (select record_key from {{ref 'stg_invoices'}} where _version > (select since_version from scope))
@@ -49,6 +57,12 @@ seed_keys as (
     join date_windows as w on c.commission_date >= w.from_date and (c.commission_date < w.to_date or w.to_date is null)
         and (w.kind = 'opened' or w.currency = c.currency)
     where c.row_status = 'current'
+    union
+    -- today's exclusions: an external or invoice-as-contract line by its key, or an invoice-as-contract INV by its
+    -- number (its line is keyed by its item id)
+    select id from changed_exclusions
+    union
+    select unnest([d.sales_order_item_id, d.invoice_number]) from {{ref 'stg_invoices'}} as d join changed_exclusions as x on d.invoice_number = x.id
     union
     -- today's general-import rows (every version of their keys): an external line, or a row that names the key of one
     select unnest([g.transaction_id, g.transaction_id || coalesce(':' || g.split_transaction_id, '')]) from {{ref 'stg_general_import'}} as g
@@ -72,21 +86,31 @@ touched_keys(k) as (
     select k from seed_keys where k is not null
     union
     select l.b from touched_keys as t join cm_links as l on l.a = t.k
+),
+-- the lines with a touched key (of any version of their rows), with their keys as int_contract_lines has them
+side_lines as (
+    select distinct 'G|' || transaction_id || coalesce(':' || split_transaction_id, '') as line_key,
+        transaction_id as line_order_id, transaction_id || coalesce(':' || split_transaction_id, '') as line_item_id
+    from {{ref 'stg_general_import'}}
+    where transaction_id in (select k from touched_keys) or transaction_id || coalesce(':' || split_transaction_id, '') in (select k from touched_keys)
+    union all
+    select distinct 'I|' || invoice_number || '|' || coalesce(sales_order_item_id, invoice_number), null, coalesce(sales_order_item_id, invoice_number)
+    from {{ref 'stg_invoices'}}
+    where sales_order_id is null and document_type = 'INV' and coalesce(sales_order_item_id, invoice_number) in (select k from touched_keys)
+),
+-- a recomputed line's own key is touched too: a split external line `T:S` is reached through `T` (an order item T
+-- turns its row into a split part), and the commissions naming `T:S` follow it
+all_keys as (
+    select k from touched_keys
+    union
+    select line_item_id from side_lines
 )
 select k as item_key, cast(null as varchar) as doc_key, cast(null as varchar) as line_key,
     cast(null as varchar) as line_order_id, cast(null as varchar) as line_item_id
-from touched_keys where k in (select sales_order_item_id from {{ref 'int_orphan_items'}})
+from all_keys where k in (select sales_order_item_id from {{ref 'int_orphan_items'}})
 union all
 select '', null, null, null, null where not (select full_rechain from scope)
 union all
-select null, k, null, null, null from touched_keys
+select null, k, null, null, null from all_keys
 union all
-select distinct null, null, 'G|' || transaction_id || coalesce(':' || split_transaction_id, ''),
-    transaction_id, transaction_id || coalesce(':' || split_transaction_id, '')
-from {{ref 'stg_general_import'}}
-where transaction_id in (select k from touched_keys) or transaction_id || coalesce(':' || split_transaction_id, '') in (select k from touched_keys)
-union all
-select distinct null, null, 'I|' || invoice_number || '|' || coalesce(sales_order_item_id, invoice_number),
-    null, coalesce(sales_order_item_id, invoice_number)
-from {{ref 'stg_invoices'}}
-where sales_order_id is null and document_type = 'INV' and coalesce(sales_order_item_id, invoice_number) in (select k from touched_keys)
+select null, null, line_key, line_order_id, line_item_id from side_lines

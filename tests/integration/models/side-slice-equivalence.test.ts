@@ -5,8 +5,9 @@
  * incremental build must equal a full rebuild (TwinLedgers): a CMC reaching its invoice-as-contract INV through its
  * CM, a corrected INV reaching the CMC of its CM, an order item arriving with the id of a document in error, of an
  * external line and of an invoice-as-contract key, a corrected rate moving an external line's contract rate, a
- * commission on a split external line, a general-import file (a new and a corrected external line, an override of an
- * order item, a row taking an invoice-as-contract key), and a close opening a period that held an external line and
+ * commission on a split external line and an order item that turns that line into a split part, a general-import
+ * file (a new and a corrected external line, an override of an order item, a row taking an invoice-as-contract key),
+ * an exclusion file (an external line, an order, an invoice-as-contract INV by number), and a close opening a period that held an external line and
  * an invoice-as-contract INV. The random scenarios of incremental-equivalence.test.ts reach these cases rarely.
  */
 import { afterAll, describe, expect, test } from 'vitest';
@@ -98,6 +99,7 @@ describe('the lines outside any order in a daily build', () => {
         external('EXT3', '2024-01-12', '400.00', 'EUR'),
         // booked in February: held until the close opens it
         external('EXT4', '2024-02-03', '250.00', 'EUR'),
+        external('EXT6', '2024-01-13', '80.00', 'USD', 'p'),
       ],
     });
     const slicesBefore = t.counts.slice;
@@ -117,6 +119,7 @@ describe('the lines outside any order in a daily build', () => {
         commission('K-EXT1', 'EXT1', '2024-01-10', '50.00', { currency: 'EUR' }),
         commission('K-IAC1', 'IAC1', '2024-01-05', '90.00', { currency: 'EUR', salesOrderId: '-' }),
         commission('K-IACI2', 'IACI2', '2024-01-06', '70.00', { salesOrderId: '-' }),
+        commission('K-EXT6p', 'EXT6:p', '2024-01-13', '8.00', { salesOrderId: 'EXT6' }),
       ],
     });
     // Each file below reaches a line outside any order only through a key.
@@ -132,6 +135,8 @@ describe('the lines outside any order in a daily build', () => {
     expect(Number(narrow!.side)).toBeLessThan(Number(narrow!.all));
     await deliver('order-z1', { orders: [order({ order: 'SOZ', item: 'Z1', date: '2024-01-02', start: '2024-01-02', end: '2024-12-31', price: '100.00' })] });
     await deliver('order-ext1', { orders: [order({ order: 'SOE', item: 'EXT1', date: '2024-01-02', start: '2024-01-02', end: '2024-12-31', price: '100.00', currency: 'EUR' })] });
+    // the split external line EXT6:p turns into a split part of the new item EXT6: its commission loses its line
+    await deliver('order-ext6', { orders: [order({ order: 'SO6', item: 'EXT6', date: '2024-01-02', start: '2024-01-02', end: '2024-12-31', price: '100.00' })] });
     await deliver('order-iaci2', { orders: [order({ order: 'SOI', item: 'IACI2', date: '2024-01-02', start: '2024-01-02', end: '2024-12-31', price: '100.00' })] });
     await deliver('rate-corrected', { fxRates: [{ fromCurrency: 'EUR', toCurrency: 'USD', rateDate: '2024-01-12', rate: decimal('1.25') }] });
     // a general-import file: a new external line, a corrected one, an override of an order item, and a row that
@@ -144,8 +149,10 @@ describe('the lines outside any order in a daily build', () => {
         external('IAC1', '2024-01-16', '10.00', 'USD'),
       ],
     });
+    // an exclusion file: an external line, an order (with its documents), an invoice-as-contract INV by its number
+    await deliver('exclusions', { exclusions: [{ transactionId: 'EXT5' }, { transactionId: 'SOZ' }, { transactionId: 'IAC2' }] });
     // every file since the setup was built as a slice, not as a full rebuild
-    expect(t.counts.slice - slicesBefore).toBe(11);
+    expect(t.counts.slice - slicesBefore).toBe(13);
     await t.freeze();
     await t.buildBoth('closed 202401');
     await deliver('cm-after-close', { invoices: [byReference('CM', 'IAC3-CM', 'IAC3', '2024-02-10', '100.00', 'USD')] });
