@@ -24,7 +24,7 @@
 --   doc_key   touched keys, for the documents that name no item (macro in_document_slice);
 --   line_key  the external and invoice-as-contract lines with a touched key (of any version of their rows), with
 --             line_order_id and line_item_id as int_contract_lines has them (sales_order_id, sales_order_item_id):
---             the change log names the external lines by them (src/periods/change-log.ts).
+--             the change log names the lines by them (src/periods/change-log.ts).
 -- Empty when the build recomputes everything.
 with recursive scope as (
     select case when full_rechain then 9223372036854775807 else previous_version end as since_version, full_rechain

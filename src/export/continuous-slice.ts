@@ -43,8 +43,9 @@ export function recordSlice(type: ExportType): RecordSlice {
 /**
  * Narrows the export views to the records that can differ from what was last delivered, when only the orders in the
  * change log (since the continuous export's mark) were rebuilt: records of those orders (or their items; the change
- * log names an external general-import line by its Transaction_ID, its order id in the records) and records without
- * an order (invoice-as-contract lines, always in the slice through `nullColumn`). Everything else was built from the
+ * log names an external general-import line by its Transaction_ID, its order id in the records, and an
+ * invoice-as-contract line by its item id, which a document with a Sales_Order_Id may name) and records without an
+ * order (invoice-as-contract lines, always in the slice through `nullColumn`). Everything else was built from the
  * same rows as when it was last compared. The lists go into session variables that the views read right after their
  * scans (macro export_slice), so the joins and aggregates above run on the slice only; an IN (subquery) on the views'
  * output would run after them. Run `clearExportSlice` when done.

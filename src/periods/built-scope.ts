@@ -10,12 +10,12 @@ export interface BuiltScope {
 }
 
 /**
- * The orders (with every item) a daily build recomputed: those of int_rechain_scope and the external general-import
- * lines of int_side_scope (an external line's order id is its Transaction_ID). Invoice-as-contract lines have no
- * order id; the consumers take every row without one.
+ * The orders (with every item) a daily build recomputed: those of int_rechain_scope and the lines of int_side_scope
+ * (an external line's order id is its Transaction_ID). An invoice-as-contract line has no order id ('' here): its own
+ * records are always compared, but a document naming its item id may carry a Sales_Order_Id, and is compared by item.
  */
 export const RECOMPUTED_ORDERS_SQL = `SELECT sales_order_id, sales_order_item_id FROM intermediate.int_rechain_scope
-  UNION ALL SELECT line_order_id, line_item_id FROM intermediate.int_side_scope WHERE line_order_id IS NOT NULL`;
+  UNION ALL SELECT coalesce(line_order_id, ''), line_item_id FROM intermediate.int_side_scope WHERE line_item_id IS NOT NULL`;
 
 /** The contract lines (line_key) a daily build recomputed: int_rechain_scope's order lines and int_side_scope's others. */
 export const RECOMPUTED_LINES_SQL = `SELECT line_key FROM intermediate.int_rechain_scope WHERE line_key IS NOT NULL

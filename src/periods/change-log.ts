@@ -7,8 +7,8 @@ import { readBuiltScope, RECOMPUTED_ORDERS_SQL } from './built-scope.js';
 /**
  * What changed in the books, build by build, so a consumer (the continuous export) can look only at the orders that
  * changed since it last looked instead of comparing every record. Each complete build logs one entry: the orders it
- * recomputed (intermediate.int_rechain_scope, with their items, and the external general-import lines of
- * int_side_scope) or `everything` when it rebuilt the chain in full
+ * recomputed (intermediate.int_rechain_scope, with their items, and the lines outside any order of int_side_scope)
+ * or `everything` when it rebuilt the chain in full
  * (int_build_scope.full_rechain), followed a close (period_moved) or was run with --full-refresh. Whatever else
  * changes what the models or frozen tables hold logs `everything`: a run with --select or a failure (it may have
  * replaced tables the log does not describe), a close, a reopen.

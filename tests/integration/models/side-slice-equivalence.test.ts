@@ -112,6 +112,10 @@ describe('the lines outside any order in a daily build', () => {
         doc('INV', 'INVZ', 'Z1', '2024-01-07', '100.00'),
         // billed in February: held until the close opens it
         iac('IAC3', '2024-02-02', '800.00', 'USD'),
+        // an invoice-as-contract line with its own item id, and a CM naming that item with a Sales_Order_Id: more than
+        // was billed, in error until the INV is corrected
+        iac('IAC4', '2024-01-08', '100.00', 'USD', 'IACI4'),
+        { ...doc('CM', 'CM4', 'IACI4', '2024-01-18', '150.00'), salesOrderId: 'SOX' },
       ],
     });
     await deliver('commissions', {
@@ -125,6 +129,8 @@ describe('the lines outside any order in a daily build', () => {
     // Each file below reaches a line outside any order only through a key.
     await deliver('cmc', { invoices: [byReference('CMC', 'IAC1-CMC', 'IAC1-CM', '2024-01-25', '300.00', 'EUR')] });
     await deliver('inv-corrected', { invoices: [iac('IAC1', '2024-01-05', '950.00', 'EUR')] });
+    // the corrected INV bills enough: the CM (exported with its Sales_Order_Id SOX) enters the books
+    await deliver('inv4-corrected', { invoices: [iac('IAC4', '2024-01-08', '200.00', 'USD', 'IACI4')] });
     await deliver('ivc', { invoices: [byReference('IVC', 'IAC1-IVC', 'IAC1', '2024-01-26', '950.00', 'EUR')] });
     // the side slice is narrow: the day's commission touches one external line of the five lines outside any order
     await deliver('commission-split', { commissions: [commission('K-EXT2x', 'EXT2:x', '2024-01-11', '30.00', { salesOrderId: 'EXT2' })] });
@@ -152,7 +158,7 @@ describe('the lines outside any order in a daily build', () => {
     // an exclusion file: an external line, an order (with its documents), an invoice-as-contract INV by its number
     await deliver('exclusions', { exclusions: [{ transactionId: 'EXT5' }, { transactionId: 'SOZ' }, { transactionId: 'IAC2' }] });
     // every file since the setup was built as a slice, not as a full rebuild
-    expect(t.counts.slice - slicesBefore).toBe(13);
+    expect(t.counts.slice - slicesBefore).toBe(14);
     await t.freeze();
     await t.buildBoth('closed 202401');
     await deliver('cm-after-close', { invoices: [byReference('CM', 'IAC3-CM', 'IAC3', '2024-02-10', '100.00', 'USD')] });
