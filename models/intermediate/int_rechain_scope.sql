@@ -12,18 +12,15 @@
 -- touch (general-import and invoice-as-contract lines, rows in error: int_side_scope). Empty when the build
 -- recomputes everything.
 -- When the build recomputes everything, nothing is read: every branch below takes rows above a version no row has
--- (a first build would otherwise gather every order into a slice no model uses: 1.1 s at 1M lines).
-with scope as (
-    select case when full_rechain then 9223372036854775807 else previous_version end as since_version, full_rechain
-    from {{ref 'int_build_scope'}}
-),
+-- (macro rechain_since_version; a first build would otherwise gather every order into a slice no model uses: 1.1 s
+-- at 1M lines).
 -- the date windows whose rows the slice takes (macro rechain_date_windows): a touched rate's lookups, the periods a
 -- close opened
-date_windows as ({{rechain_date_windows}}),
+with date_windows as ({{rechain_date_windows}}),
 -- the ids today's exclusion rows name (every version of their keys: an exclusion added or taken back)
 changed_exclusions as (
     select transaction_id as id from {{ref 'stg_exclusions'}}
-    where record_key in (select record_key from {{ref 'stg_exclusions'}} where _version > (select since_version from scope))
+    where {{in_landed_keys 'stg_exclusions'}}
 ),
 changed_items as (
     -- an order line by its order date (the contract rate's date), a document by its billing date, a commission by its date
@@ -41,7 +38,7 @@ changed_items as (
     where g.row_status = 'current'
     union
     select sales_order_item_id from {{ref 'stg_orders'}}
-    where _version > (select since_version from scope)
+    where _version > {{rechain_since_version}}
     union
     -- an exclusion takes out an order, an item, or the orders with that reference invoice (joins, not IN: with no
     -- exclusion today DuckDB then skips the scans of the order rows)
@@ -56,13 +53,13 @@ changed_items as (
     union
     -- today's general-import rows (every version of their keys): an override or split part of the item it names
     select g.transaction_id from {{ref 'stg_general_import'}} as g
-    where g.record_key in (select record_key from {{ref 'stg_general_import'}} where _version > (select since_version from scope))
+    where g.{{in_landed_keys 'stg_general_import'}}
     union
     select d.sales_order_item_id from {{ref 'stg_invoices'}} as d
-    where d.record_key in (select record_key from {{ref 'stg_invoices'}} where _version > (select since_version from scope))
+    where d.{{in_landed_keys 'stg_invoices'}}
     union
     select c.sales_order_item_id from {{ref 'stg_commissions'}} as c
-    where c.record_key in (select record_key from {{ref 'stg_commissions'}} where _version > (select since_version from scope))
+    where c.{{in_landed_keys 'stg_commissions'}}
 ),
 changed_orders as (
     select distinct sales_order_id from {{ref 'stg_orders'}}
@@ -72,4 +69,4 @@ select distinct o.sales_order_id, o.sales_order_item_id, 'O|' || o.sales_order_i
 from {{ref 'stg_orders'}} as o
 where o.sales_order_id in (select sales_order_id from changed_orders)
   and o.sales_order_item_id is not null
-  and not (select full_rechain from scope)
+  and not (select full_rechain from {{ref 'int_build_scope'}})

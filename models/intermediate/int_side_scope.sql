@@ -25,20 +25,16 @@
 --   line_key  the external and invoice-as-contract lines with a touched key (of any version of their rows), with
 --             line_order_id and line_item_id as int_contract_lines has them (sales_order_id, sales_order_item_id):
 --             the change log names the lines by them (src/periods/change-log.ts).
--- Empty when the build recomputes everything.
-with recursive scope as (
-    select case when full_rechain then 9223372036854775807 else previous_version end as since_version, full_rechain
-    from {{ref 'int_build_scope'}}
-),
-date_windows as ({{rechain_date_windows}}),
+-- Empty when the build recomputes everything (every branch reads rows above macro rechain_since_version).
+with recursive date_windows as ({{rechain_date_windows}}),
 -- the ids today's exclusion rows name (every version of their keys)
 changed_exclusions as (
     select transaction_id as id from {{ref 'stg_exclusions'}}
-    where record_key in (select record_key from {{ref 'stg_exclusions'}} where _version > (select since_version from scope))
+    where {{in_landed_keys 'stg_exclusions'}}
 ),
 changed_documents as (
     select * from {{ref 'stg_invoices'}}
-    where record_key in (select record_key from {{ref 'stg_invoices'}} where _version > (select since_version from scope))
+    where {{in_landed_keys 'stg_invoices'}}
     union all by name
     select d.* from {{ref 'stg_invoices'}} as d
     join date_windows as w on d.billing_date >= w.from_date and (d.billing_date < w.to_date or w.to_date is null)
@@ -51,7 +47,7 @@ seed_keys as (
     select unnest([sales_order_item_id, invoice_number, reference_document]) from changed_documents
     union
     select c.sales_order_item_id from {{ref 'stg_commissions'}} as c
-    where c.record_key in (select record_key from {{ref 'stg_commissions'}} where _version > (select since_version from scope))
+    where c.{{in_landed_keys 'stg_commissions'}}
     union
     select c.sales_order_item_id from {{ref 'stg_commissions'}} as c
     join date_windows as w on c.commission_date >= w.from_date and (c.commission_date < w.to_date or w.to_date is null)
@@ -66,7 +62,7 @@ seed_keys as (
     union
     -- today's general-import rows (every version of their keys): an external line, or a row that names the key of one
     select unnest([g.transaction_id, g.transaction_id || coalesce(':' || g.split_transaction_id, '')]) from {{ref 'stg_general_import'}} as g
-    where g.record_key in (select record_key from {{ref 'stg_general_import'}} where _version > (select since_version from scope))
+    where g.{{in_landed_keys 'stg_general_import'}}
     union
     select unnest([g.transaction_id, g.transaction_id || coalesce(':' || g.split_transaction_id, '')]) from {{ref 'stg_general_import'}} as g
     join date_windows as w on g.booked_date >= w.from_date and (g.booked_date < w.to_date or w.to_date is null)
@@ -109,7 +105,7 @@ select k as item_key, cast(null as varchar) as doc_key, cast(null as varchar) as
     cast(null as varchar) as line_order_id, cast(null as varchar) as line_item_id
 from all_keys where k in (select sales_order_item_id from {{ref 'int_orphan_items'}})
 union all
-select '', null, null, null, null where not (select full_rechain from scope)
+select '', null, null, null, null where not (select full_rechain from {{ref 'int_build_scope'}})
 union all
 select null, k, null, null, null from all_keys
 union all
