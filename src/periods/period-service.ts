@@ -90,11 +90,6 @@ export async function periodStatus(request: PeriodRequest): Promise<PeriodState>
 
 type Compiled = NonNullable<BuildRequest['compiled']>;
 
-/** The project compiled once for a period command (a close builds before its checks and after its freeze). */
-function compile(request: PeriodRequest, project: Project): Compiled {
-  return compileLoaded(project, request.vars);
-}
-
 /** Builds the current period (models and data tests), or with `testsOnly` runs the data tests alone. */
 async function build(request: PeriodRequest, wh: Warehouse, clock: () => Date, options: { testsOnly?: boolean; compiled?: Compiled } = {}): Promise<RunResult | undefined> {
   const outcome = await runBuild({
@@ -134,7 +129,7 @@ export async function checkPeriod(request: PeriodRequest): Promise<CheckOutcome>
   const clock = request.clock ?? systemClock;
   return withWarehouse(request, 'revrec period check', async (wh, first, project) => {
     const state = await readPeriodState(wh, first);
-    const { result } = await buildForChecks(request, wh, clock, state.currentPeriod, compile(request, project));
+    const { result } = await buildForChecks(request, wh, clock, state.currentPeriod, compileLoaded(project, request.vars));
     return { period: state.currentPeriod, checks: await runCloseChecks(wh, result) };
   });
 }
@@ -160,7 +155,8 @@ export async function closePeriod(request: CloseRequest): Promise<CloseOutcome> 
     const exportConfig = readExportConfig(project.settings.sections, project.root).closePeriod;
     // A close is a compaction run (src/warehouse/vacuum.ts): its builds rewrite the current period's rows anyway.
     const endCompaction = await beginCompaction(wh, project.settings.warehouse, 'period close');
-    const compiled = compile(request, project);
+    // compiled once: the close builds before its checks and after its freeze
+    const compiled = compileLoaded(project, request.vars);
     const { result, rebuilt: builtForChecks } = await buildForChecks(request, wh, clock, period, compiled);
     const checks = await runCloseChecks(wh, result);
     const reasons = checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.summary}`);
