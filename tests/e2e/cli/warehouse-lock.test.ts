@@ -15,7 +15,7 @@ import { Warehouse } from ${JSON.stringify(pathToFileURL(join(REPO_ROOT, 'dist/w
 const wh = await Warehouse.open({ path: process.argv[2] }, { command: 'revrec build (lock holder)' });
 await wh.run('create table if not exists held (x int)');
 process.stdout.write('ready\\n');
-setInterval(() => {}, 60_000);
+setInterval(() => void wh, 60_000); // holds wh: a collected Warehouse would close the file and drop its lock
 `;
 
 let fixture: FixtureProject | undefined;

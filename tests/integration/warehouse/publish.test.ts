@@ -23,7 +23,9 @@ function openReader(path: string): Promise<{ answer: string; stop: () => Promise
     const connection = await instance.connect();
     const reader = await connection.runAndReadAll('SELECT sum(n)::VARCHAR FROM t');
     process.stdout.write(reader.getRowsJson()[0][0] + '\\n');
-    setInterval(() => {}, 1000);
+    // The timer holds the instance: a module's top-level constants are otherwise garbage, and a collected
+    // instance closes the file and drops its lock (the reader would be gone while the test thinks it reads).
+    setInterval(() => void [instance, connection], 1000);
   `;
   const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
