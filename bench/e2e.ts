@@ -25,6 +25,7 @@ import type { ModelProfile } from './support/model-profiler.js';
 import { ResourceSampler } from './support/resource-sampler.js';
 import { SqlProbe } from './support/sql-probe.js';
 import { TimelineReporter } from './support/timeline-reporter.js';
+import { duckdbMemoryLimit, parseMemorySize } from '../src/warehouse/memory-budget.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const PROJECT = resolve(HERE, '..');
@@ -103,7 +104,7 @@ async function runOnce(flags: Record<string, string>): Promise<Record<string, un
     const settings = project.settings.warehouse;
     const exportConfig = readExportConfig(project.settings.sections, project.root);
     const tempDir = resolve(project.root, settings.tempDirectory ?? join(dir, 'tmp'));
-    say(`warehouse: threads ${settings.threads ?? 'default'}, memory_limit ${settings.memoryLimit ?? 'default'}, temp_directory ${tempDir}; REVREC_NOW ${now}; first period ${period}`);
+    say(`warehouse: threads ${settings.threads ?? 'default'}, memory_limit ${settings.memoryLimit ? `${settings.memoryLimit} (DuckDB ${duckdbMemoryLimit(settings.memoryLimit)})` : 'default'}, temp_directory ${tempDir}; REVREC_NOW ${now}; first period ${period}`);
 
     // The pipeline and the close, as `revrec pipeline` and `revrec period close` run them.
     const reporter = new TimelineReporter();
@@ -239,7 +240,7 @@ async function runOnce(flags: Record<string, string>): Promise<Record<string, un
     const buildNodes = reporter.nodesBetween(...windows.get('build')!);
     const testsMs = buildNodes.filter((n) => n.kind === 'test').reduce((sum, n) => sum + n.durationMs, 0);
     const modelsMs = buildNodes.filter((n) => n.kind === 'model').reduce((sum, n) => sum + n.durationMs, 0);
-    const memoryLimitMb = settings.memoryLimit ? bytesOf(settings.memoryLimit) / 1024 ** 2 : null;
+    const memoryLimitMb = settings.memoryLimit ? parseMemorySize(settings.memoryLimit)! / 1024 ** 2 : null;
 
     say('');
     say(`  step            time      bare   ratio   DuckDB   CPU ratio    lines/s   peak RSS   temp (spill)`);
@@ -442,11 +443,3 @@ function uptime(): string {
   return `load average: ${loadNow().join(', ')}`;
 }
 
-/** DuckDB's size units: KB/MB/GB/TB are powers of 1000, KiB/MiB/GiB/TiB of 1024. */
-function bytesOf(size: string): number {
-  const m = /^\s*([\d.]+)\s*([KMGT]i?B|B)?\s*$/i.exec(size);
-  if (!m) return NaN;
-  const unit = (m[2] ?? 'B').toUpperCase();
-  const power = { B: 0, KB: 1, MB: 2, GB: 3, TB: 4, KIB: 1, MIB: 2, GIB: 3, TIB: 4 }[unit] ?? 0;
-  return Number(m[1]) * (unit.includes('I') ? 1024 : 1000) ** power;
-}

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { parseMemorySize } from '../warehouse/memory-budget.js';
 import { parseWith, zNumberish } from './config-values.js';
 import { CONFIG_KEYS, modelConfigSchema } from './model-config.js';
 import type { FolderConfig, ProjectSettings } from './types.js';
@@ -17,7 +18,9 @@ const settingsSchema = z
       .object({
         path: z.string().min(1),
         threads: zNumberish.optional(),
-        memory_limit: z.string().optional(),
+        memory_limit: z
+          .preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string().refine((v) => parseMemorySize(v) !== undefined, 'a size such as 4GB, 4GiB or 3500MB'))
+          .optional(),
         temp_directory: z.string().optional(),
         publish_path: z.string().optional(),
         vacuum: z.enum(['batched', 'always']).optional(),

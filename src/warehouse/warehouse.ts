@@ -5,6 +5,7 @@ import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { quoteIdent } from '../compile/node-ids.js';
 import { ExecutionError } from '../errors.js';
 import type { WarehouseSettings } from '../project/types.js';
+import { ALLOCATOR_CONFIG, duckdbMemoryLimit } from './memory-budget.js';
 import { vacuumConfig } from './vacuum.js';
 import { lockedError, WarehouseLock } from './warehouse-lock.js';
 
@@ -57,11 +58,12 @@ export class Warehouse {
       if (!readOnly) lock = WarehouseLock.acquire(path, options.command ?? 'revrec');
     }
     try {
-      const config: Record<string, string> = { ...NO_EXTENSION_DOWNLOADS, enable_external_access: 'true' };
+      const config: Record<string, string> = { ...NO_EXTENSION_DOWNLOADS, ...ALLOCATOR_CONFIG, enable_external_access: 'true' };
       if (readOnly) config.access_mode = 'READ_ONLY';
       else Object.assign(config, vacuumConfig(settings));
       if (settings.threads) config.threads = String(settings.threads);
-      if (settings.memoryLimit) config.memory_limit = settings.memoryLimit;
+      // the setting is the run's budget; DuckDB's buffer manager gets its share (memory-budget.ts)
+      if (settings.memoryLimit) config.memory_limit = duckdbMemoryLimit(settings.memoryLimit);
       if (settings.tempDirectory) config.temp_directory = resolve(options.root ?? '.', settings.tempDirectory);
       const instance = await acquireInstance(path, config);
       const connection = await instance.connect();

@@ -108,6 +108,19 @@ describe('YAML errors', () => {
     }
   });
 
+  it('warehouse.memory_limit is a size, and one that is not names its line and the form', async () => {
+    const project = await loadFixture({ 'pipeline.yml': 'name: p\nwarehouse:\n  path: x.duckdb\n  memory_limit: 4GiB\n' });
+    expect(project.settings.warehouse).toEqual({ path: 'x.duckdb', memoryLimit: '4GiB' });
+    const fixture = await createFixtureProject({ 'pipeline.yml': 'name: p\nwarehouse:\n  path: x.duckdb\n  memory_limit: 4 gigs\n' });
+    try {
+      const error = await errorOf<ConfigError>(() => loadProject(fixture.dir, {}));
+      expect(error.describe()).toContain('pipeline.yml:4');
+      expect(error.describe()).toContain('a size such as 4GB, 4GiB or 3500MB');
+    } finally {
+      await fixture.cleanup();
+    }
+  });
+
   it('pipeline.yml problems are ConfigErrors with the line', async () => {
     const fixture = await createFixtureProject({ 'pipeline.yml': 'name: Bad-Name\nwarehouse:\n  path: x.duckdb\n' });
     try {
