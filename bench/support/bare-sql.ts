@@ -11,7 +11,7 @@ import { CLOSE_CHECK_QUERIES } from '../../src/periods/close-checks.js';
 import { freezeStatements } from '../../src/periods/freeze-period.js';
 import type { WarehouseSettings } from '../../src/project/types.js';
 import { registerUdfs } from '../../src/udf/index.js';
-import { ALLOCATOR_CONFIG, duckdbMemoryLimit } from '../../src/warehouse/memory-budget.js';
+import { NO_EXTENSION_DOWNLOADS, duckdbResourceConfig } from '../../src/warehouse/warehouse.js';
 
 /**
  * The pipeline's work as bare DuckDB SQL through `@duckdb/node-api`, the baseline `bench/e2e.ts` divides by: no
@@ -27,10 +27,7 @@ export interface BareDb {
 
 /** A DuckDB file opened with the warehouse's settings (threads, DuckDB's share of memory_limit, allocator, temp_directory), as `Warehouse.open`. */
 export async function openBare(path: string, settings: WarehouseSettings, tempDirectory: string): Promise<BareDb> {
-  const config: Record<string, string> = { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false', ...ALLOCATOR_CONFIG, temp_directory: tempDirectory };
-  if (settings.threads) config.threads = String(settings.threads);
-  if (settings.memoryLimit) config.memory_limit = duckdbMemoryLimit(settings.memoryLimit);
-  const instance = await DuckDBInstance.create(path, config);
+  const instance = await DuckDBInstance.create(path, { ...NO_EXTENSION_DOWNLOADS, ...duckdbResourceConfig(settings), temp_directory: tempDirectory });
   const connection = await instance.connect();
   return {
     path,

@@ -17,6 +17,18 @@ export const NO_EXTENSION_DOWNLOADS: Readonly<Record<string, string>> = {
   autoload_known_extensions: 'false',
 };
 
+/**
+ * DuckDB's resources from `pipeline.yml`: threads, DuckDB's share of the run's memory budget and the allocator
+ * settings (memory-budget.ts). The bench's bare-SQL side opens DuckDB with the same, so it compares like with like.
+ */
+export function duckdbResourceConfig(settings: Pick<WarehouseSettings, 'threads' | 'memoryLimit'>): Record<string, string> {
+  return {
+    ...ALLOCATOR_CONFIG,
+    ...(settings.threads ? { threads: String(settings.threads) } : {}),
+    ...(settings.memoryLimit ? { memory_limit: duckdbMemoryLimit(settings.memoryLimit) } : {}),
+  };
+}
+
 export interface OpenOptions {
   /** Analysts' and read-only commands: no lock, no writes. */
   readonly readOnly?: boolean;
@@ -58,12 +70,9 @@ export class Warehouse {
       if (!readOnly) lock = WarehouseLock.acquire(path, options.command ?? 'revrec');
     }
     try {
-      const config: Record<string, string> = { ...NO_EXTENSION_DOWNLOADS, ...ALLOCATOR_CONFIG, enable_external_access: 'true' };
+      const config: Record<string, string> = { ...NO_EXTENSION_DOWNLOADS, ...duckdbResourceConfig(settings), enable_external_access: 'true' };
       if (readOnly) config.access_mode = 'READ_ONLY';
       else Object.assign(config, vacuumConfig(settings));
-      if (settings.threads) config.threads = String(settings.threads);
-      // the setting is the run's budget; DuckDB's buffer manager gets its share (memory-budget.ts)
-      if (settings.memoryLimit) config.memory_limit = duckdbMemoryLimit(settings.memoryLimit);
       if (settings.tempDirectory) config.temp_directory = resolve(options.root ?? '.', settings.tempDirectory);
       const instance = await acquireInstance(path, config);
       const connection = await instance.connect();

@@ -48,15 +48,10 @@ describe('env interpolation', () => {
   });
 
   it('reports an unset variable in pipeline.yml with the line of the key that uses it', async () => {
-    const fixture = await createFixtureProject({ 'pipeline.yml': 'name: p\nwarehouse:\n  path: x.duckdb\nvars:\n  a: 1\n  b: ${NOT_SET_ANYWHERE}\n' });
-    try {
-      const error = await errorOf<ConfigError>(() => loadProject(fixture.dir, {}));
-      expect(error).toBeInstanceOf(ConfigError);
-      expect(error.describe()).toContain('pipeline.yml:6');
-      expect(error.message).toContain('NOT_SET_ANYWHERE');
-    } finally {
-      await fixture.cleanup();
-    }
+    const error = await errorOf<ConfigError>(() => loadFixture({ 'pipeline.yml': 'name: p\nwarehouse:\n  path: x.duckdb\nvars:\n  a: 1\n  b: ${NOT_SET_ANYWHERE}\n' }));
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.describe()).toContain('pipeline.yml:6');
+    expect(error.message).toContain('NOT_SET_ANYWHERE');
   });
 });
 
@@ -98,38 +93,23 @@ describe('YAML errors', () => {
   it('warehouse.vacuum and vacuum_after_deleted are read, and a share that is not a percentage names its line', async () => {
     const project = await loadFixture({ 'pipeline.yml': 'name: p\nwarehouse:\n  path: x.duckdb\n  vacuum: always\n  vacuum_after_deleted: 50%\n' });
     expect(project.settings.warehouse).toEqual({ path: 'x.duckdb', vacuum: 'always', vacuumAfterDeleted: 0.5 });
-    const fixture = await createFixtureProject({ 'pipeline.yml': 'name: p\nwarehouse:\n  path: x.duckdb\n  vacuum_after_deleted: 2\n' });
-    try {
-      const error = await errorOf<ConfigError>(() => loadProject(fixture.dir, {}));
-      expect(error.describe()).toContain('pipeline.yml:4');
-      expect(error.describe()).toContain('a percentage such as 100%');
-    } finally {
-      await fixture.cleanup();
-    }
+    const error = await errorOf<ConfigError>(() => loadFixture({ 'pipeline.yml': 'name: p\nwarehouse:\n  path: x.duckdb\n  vacuum_after_deleted: 2\n' }));
+    expect(error.describe()).toContain('pipeline.yml:4');
+    expect(error.describe()).toContain('a percentage such as 100%');
   });
 
   it('warehouse.memory_limit is a size, and one that is not names its line and the form', async () => {
     const project = await loadFixture({ 'pipeline.yml': 'name: p\nwarehouse:\n  path: x.duckdb\n  memory_limit: 4GiB\n' });
     expect(project.settings.warehouse).toEqual({ path: 'x.duckdb', memoryLimit: '4GiB' });
-    const fixture = await createFixtureProject({ 'pipeline.yml': 'name: p\nwarehouse:\n  path: x.duckdb\n  memory_limit: 4 gigs\n' });
-    try {
-      const error = await errorOf<ConfigError>(() => loadProject(fixture.dir, {}));
-      expect(error.describe()).toContain('pipeline.yml:4');
-      expect(error.describe()).toContain('a size such as 4GB, 4GiB or 3500MB');
-    } finally {
-      await fixture.cleanup();
-    }
+    const error = await errorOf<ConfigError>(() => loadFixture({ 'pipeline.yml': 'name: p\nwarehouse:\n  path: x.duckdb\n  memory_limit: 4 gigs\n' }));
+    expect(error.describe()).toContain('pipeline.yml:4');
+    expect(error.describe()).toContain('a size such as 4GB, 4GiB or 3500MB');
   });
 
   it('pipeline.yml problems are ConfigErrors with the line', async () => {
-    const fixture = await createFixtureProject({ 'pipeline.yml': 'name: Bad-Name\nwarehouse:\n  path: x.duckdb\n' });
-    try {
-      const error = await errorOf<ConfigError>(() => loadProject(fixture.dir, {}));
-      expect(error).toBeInstanceOf(ConfigError);
-      expect(error.describe()).toContain('pipeline.yml:1');
-    } finally {
-      await fixture.cleanup();
-    }
+    const error = await errorOf<ConfigError>(() => loadFixture({ 'pipeline.yml': 'name: Bad-Name\nwarehouse:\n  path: x.duckdb\n' }));
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.describe()).toContain('pipeline.yml:1');
   });
 
   it('a missing pipeline.yml says where it looked and what to do', async () => {
