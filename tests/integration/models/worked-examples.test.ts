@@ -74,6 +74,33 @@ describe('public worked examples through the SQL models', () => {
     expect(await fixture.series('L3', 'revenue_txn', [201901])).toEqual(['35.55']);
   });
 
+  test('allocation with remainders above 2^64: the leftover cents go by the whole remainder, not its low half', async () => {
+    // TP 10,000.10 over SSPs near 10^9: sum(e) is 2.7 x 10^21 at scale 10^12, each remainder above 2^64. The two
+    // leftover cents go to L2 and L1 (largest remainders); ranked by the low 64 bits alone they would go to L4 and L2.
+    // Expected values computed with exact integers outside the models (Python: floor(TP x e_i / sum e), remainders).
+    fixture = await openModelFixture({ first_period: 201901 });
+    const failures = await fixture.loadAndBuild(
+      csvFile(
+        'orders_big.csv',
+        `${ORDER_HEADER}
+         SO,L1,C1,P-X,2019-01-01,1,,1000.01,999999999.999999,USD,2019-01-01,2019-01-31
+         SO,L2,C1,P-X,2019-01-01,1,,2000.02,123456789.123457,USD,2019-01-01,2019-01-31
+         SO,L3,C1,P-X,2019-01-01,1,,3000.03,555555555.5,USD,2019-01-01,2019-01-31
+         SO,L4,C1,P-X,2019-01-01,1,,4000.04,987654321.987654,USD,2019-01-01,2019-01-31`,
+      ),
+    );
+    expect(failures).toEqual([]);
+    const rows = await fixture.ledger.rows<{ item: string; allocated: string }>(
+      `SELECT sales_order_item_id AS item, allocated_minor AS allocated FROM intermediate.int_allocation ORDER BY 1`,
+    );
+    expect(rows).toEqual([
+      { item: 'L1', allocated: '375004' },
+      { item: 'L2', allocated: '46297' },
+      { item: 'L3', allocated: '208335' },
+      { item: 'L4', allocated: '370374' },
+    ]);
+  });
+
   test('181.00 with CM 90.50 on 2019-02-01 cancelled on 2019-05-03: contra -15.50, then catch-up', async () => {
     fixture = await openModelFixture({ first_period: 201901 });
     const failures = await fixture.loadAndBuild(
