@@ -10,17 +10,18 @@ with orders as (
     select
         'O|' || a.sales_order_item_id as line_key,
         'order' as line_kind,
-        a.sales_order_id, a.sales_order_item_id, a.reference_invoice_number,
-        a.customer_id, a.product_id, a.product_code, a.product_name, a.recognition_method,
-        a.currency, a.minor_unit,
-        a.order_date as booked_date,
-        a.quantity_e6, a.list_price_e6, a.sale_price_e6,
+        a.sales_order_id, a.sales_order_item_id, o.reference_invoice_number,
+        o.customer_id, o.product_id, o.product_code, o.product_name, o.recognition_method,
+        o.currency, o.minor_unit,
+        o.order_date as booked_date,
+        o.quantity_e6, o.list_price_e6, o.sale_price_e6,
         a.booking_minor, a.allocated_minor,
-        a.service_start_date, a.service_end_date,
-        max(a._version) over (partition by a.sales_order_id) as line_version,
-        'orders' as src_type, a._version as src_version, a._file as src_file, a._row as src_row
-    from {{ref 'int_allocation'}} as a
-    where a.order_problem is null{{#is_incremental}} and {{in_rechain_orders 'a.sales_order_id'}}{{/is_incremental}}
+        o.service_start_date, o.service_end_date,
+        max(o._version) over (partition by a.sales_order_id) as line_version,
+        'orders' as src_type, o._version as src_version, o._file as src_file, o._row as src_row
+    from {{rechain_input 'int_allocation' orders='sales_order_id'}} as a
+    join {{rechain_input 'int_order_lines' orders='sales_order_id'}} as o using (sales_order_item_id)
+    where a.order_problem is null
 ),
 general as (
     select

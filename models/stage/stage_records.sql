@@ -28,12 +28,13 @@ orders as (
         end as message
     from {{ref 'int_order_lines'}} where disposition in ('held', 'excluded')
     union all
-    select 'orders', _version, _source, _file, _row, sales_order_item_id, order_problem, 'error',
-        case order_problem
-            when 'MISSING_SSP' then 'order ' || sales_order_id || ' has ' || line_count || ' lines and at least one has no SSP (not on the line, not in the products seed for ' || currency || ' on ' || order_date || '); add the SSP and the whole order is allocated'
-            else 'order ' || sales_order_id || ' totals more than 10^14 minor units; check the quantities and prices'
+    select 'orders', o._version, o._source, o._file, o._row, a.sales_order_item_id, a.order_problem, 'error',
+        case a.order_problem
+            when 'MISSING_SSP' then 'order ' || a.sales_order_id || ' has ' || a.line_count || ' lines and at least one has no SSP (not on the line, not in the products seed for ' || o.currency || ' on ' || o.order_date || '); add the SSP and the whole order is allocated'
+            else 'order ' || a.sales_order_id || ' totals more than 10^14 minor units; check the quantities and prices'
         end
-    from {{ref 'int_allocation'}} where order_problem is not null
+    from {{ref 'int_allocation'}} as a join {{ref 'int_order_lines'}} as o using (sales_order_item_id)
+    where a.order_problem is not null
 ),
 general_import as (
     select 'general_import' as type, _version, _source, _file, _row, record_key, code, status, message
