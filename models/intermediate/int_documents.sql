@@ -169,9 +169,11 @@ outcomes as (
         case when o.x is null then null else ids_all[o.x + 1] end as cancels_id
     from (select line_key, ids as ids_all, unnest(ids) as id, unnest(outcomes) as o from sequenced)
 )
+-- stg_invoices' bookkeeping columns stay behind too: for a current row _status_key repeats record_key, row_status is
+-- 'current' and the error columns are empty (0.4 s of writing at 1M lines).
 select
     m.* exclude (map_status, map_code, map_message, item_disposition, order_problem, item_currency, iac_line_by_item, iac_item_currency,
-        iac_status, own_line_key, iac_item_status, line_status),
+        iac_status, own_line_key, iac_item_status, line_status, _status_key, row_status, error_code, error_message),
     case when m.map_status = 'mapped' and coalesce(o.o.a, true) then 'books'
          when m.map_status = 'mapped' then 'error'
          else m.map_status end as status,
