@@ -5,9 +5,11 @@
  * DuckDB allocates outside the buffer manager (its allocator's caches, query state that is not spillable). Measured on
  * this project (README, "Performance"): 3M order lines with DuckDB at 3GB peaked at 3.4 GiB RSS with the allocator
  * settings below, 3.7–4.7 GiB without them. So DuckDB gets DUCKDB_SHARE of the budget, and the run as a whole stays
- * under the number a user sets, which is the number a container or a cron host cares about.
+ * under the number a user sets, which is the number a container or a cron host cares about. 75 % left too little:
+ * with the default 4GB (3,815 MiB) two 3M runs peaked at 3,601 and 3,810 MiB; with 70 % (DuckDB 2,670 MiB) at 3,501 MiB,
+ * in the same time (227.8 s against 225.5 and 236.4 s; `npm run bench -- e2e --orders 3000000`).
  */
-export const DUCKDB_SHARE = 0.75;
+export const DUCKDB_SHARE = 0.7;
 
 /**
  * DuckDB's allocator (jemalloc on Linux) keeps freed memory for reuse; by default a thread returns it only after a

@@ -13,9 +13,9 @@ describe('memory budget', () => {
   });
 
   it("gives DuckDB's buffer manager its share of the run's budget, in whole MiB", () => {
-    expect(DUCKDB_SHARE).toBe(0.75);
-    expect(duckdbMemoryLimit('4GB')).toBe('2861MiB'); // 3·10^9 bytes
-    expect(duckdbMemoryLimit('4GiB')).toBe('3072MiB');
+    expect(DUCKDB_SHARE).toBe(0.7);
+    expect(duckdbMemoryLimit('4GB')).toBe('2670MiB'); // 2.8·10^9 bytes
+    expect(duckdbMemoryLimit('4GiB')).toBe('2867MiB');
     expect(() => duckdbMemoryLimit('lots')).toThrow(/not validated/);
   });
 });
