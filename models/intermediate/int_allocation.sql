@@ -12,7 +12,7 @@ with lines as not materialized (
     from {{ref 'int_order_lines'}}
     where disposition = 'books'{{#is_incremental}} and {{in_rechain_orders 'sales_order_id'}}{{/is_incremental}}
 ),
-orders as not materialized (
+orders as (
     select
         sales_order_id,
         count(*) as line_count,
@@ -27,8 +27,8 @@ orders as not materialized (
 -- lines). One HUGEINT division per line (the remainder is share - floor x sum(e)): a division costs ~0.3 s per 1M.
 -- No HUGEINT reaches the window (DuckDB 1.5 can mismatch HUGEINT columns that ride through one, seen with
 -- row_number): the floor is narrowed to BIGINT (shares are at most |TP|) and the remainder, below sum(e), is ordered
--- as its two unsigned 64-bit halves. The CTEs are not materialized: each is read twice, and materializing the wide
--- ones cost more than computing them twice.
+-- as its two unsigned 64-bit halves. lines and shares are each read twice, and not materialized: DuckDB would
+-- materialize a CTE read twice, which for these wide rows cost more than computing them twice.
 shares as not materialized (
     select
         l.* exclude (e_e12),
@@ -44,7 +44,7 @@ shares as not materialized (
     from lines as l
     join orders as o using (sales_order_id)
 ),
-floors as not materialized (
+floors as (
     select sales_order_id, sales_order_item_id,
         cast(q as bigint) as floor_share,
         cast((share_e12 - q * sum_e_abs) >> 64 as ubigint) as remainder_hi,
@@ -52,7 +52,7 @@ floors as not materialized (
     from (select sales_order_id, sales_order_item_id, share_e12, sum_e_abs, share_e12 // sum_e_abs as q
           from shares where share_e12 is not null)
 ),
-ranked as not materialized (
+ranked as (
     select sales_order_item_id, floor_share,
         sum(floor_share) over (partition by sales_order_id) as floor_total,
         row_number() over (partition by sales_order_id order by remainder_hi desc, remainder_lo desc, sales_order_item_id) as remainder_rank
