@@ -72,7 +72,7 @@ describe('public worked examples through the SQL models', () => {
       { item: 'L2', booking: '3000', allocated: '2667' },
       { item: 'L3', booking: '0', allocated: '3555' },
     ]);
-    expect(await fixture.series('L3', 'revenue_txn', [201901])).toEqual(['35.55']);
+    expect(await fixture!.series('L3', 'revenue_txn', [201901])).toEqual(['35.55']);
   });
 
   test('allocation with remainders above 2^64: the leftover cents go by the whole remainder, not its low half', async () => {
