@@ -30,3 +30,23 @@ export async function buildIsCurrent(wh: Warehouse, graph: CompiledGraph, curren
     return false;
   }
 }
+
+/** The data tests of the last complete build, when they need not run again. */
+export interface PassedTests {
+  /** When that build finished (meta.build_state.built_at, UTC). */
+  readonly builtAt: string;
+  readonly tests: number;
+}
+
+/**
+ * Whether the last complete build ran every data test of the project as it is now (the same ids and compiled SQL:
+ * `meta.build_state.tests_passed_hash`, which a partial or failed run clears) and every one passed. Asked only when
+ * {@link buildIsCurrent}: the tables they read are then the ones they passed on, so running them again would give
+ * the same answer (1.1–1.3 s of a close at 1M lines).
+ */
+export async function testsPassedAtLastBuild(wh: Warehouse, tests: { count: number; hash: string }): Promise<PassedTests | undefined> {
+  const [row] = await wh.rows<{ hash: string | null; built_at: string }>(
+    `SELECT tests_passed_hash AS hash, strftime(built_at, '%Y-%m-%d %H:%M:%S') AS built_at FROM meta.build_state WHERE id = 1`,
+  );
+  return row?.hash != null && row.hash === tests.hash ? { builtAt: row.built_at, tests: tests.count } : undefined;
+}

@@ -5,7 +5,7 @@ import { exportClosedPeriod } from '../export/close-period-export.js';
 import { readExportConfig } from '../export/export-config.js';
 import '../export/export-tables.js';
 import type { Reporter } from '../reporter/reporter.js';
-import { compileLoaded, runBuild } from '../run/invocation.js';
+import { compileLoaded, dataTestSet, runBuild } from '../run/invocation.js';
 import { beginCompaction } from '../warehouse/vacuum.js';
 import type { BuildRequest } from '../run/invocation.js';
 import type { RunResult } from '../run/run-types.js';
@@ -14,7 +14,8 @@ import { loadProject } from '../project/load-project.js';
 import type { Project } from '../project/types.js';
 import { ensureStateTables } from '../warehouse/state-tables.js';
 import { Warehouse } from '../warehouse/warehouse.js';
-import { buildIsCurrent } from './build-freshness.js';
+import { buildIsCurrent, testsPassedAtLastBuild } from './build-freshness.js';
+import type { PassedTests } from './build-freshness.js';
 import { runCloseChecks } from './close-checks.js';
 import type { CloseCheck } from './close-checks.js';
 import { freezePeriod, reopenPeriod } from './freeze-period.js';
@@ -57,8 +58,10 @@ export interface CloseOutcome {
   readonly forced: boolean;
   readonly linesFrozen: number;
   readonly checks: readonly CloseCheck[];
-  /** Whether the checks needed a build (false: the warehouse was current, only the data tests ran). */
+  /** Whether the checks needed a build (false: the warehouse was current, only the data tests ran, if any). */
   readonly builtForChecks: boolean;
+  /** The warehouse was current and its last build passed every data test: they did not run again before the checks. */
+  readonly testsReused: boolean;
   readonly export?: CloseExportResult;
 }
 
@@ -107,7 +110,8 @@ async function build(request: PeriodRequest, wh: Warehouse, clock: () => Date, o
 
 /**
  * The build the close checks look at: when the warehouse already holds a complete build of what is landed now (the
- * pipeline built it a moment ago), only the data tests run again; otherwise a full build.
+ * pipeline built it a moment ago), nothing is built again, and the data tests run only when that build did not pass
+ * every one of them (`testsPassedAtLastBuild`: they would read the same tables); otherwise a full build.
  */
 async function buildForChecks(
   request: PeriodRequest,
@@ -115,10 +119,19 @@ async function buildForChecks(
   clock: () => Date,
   currentPeriod: number,
   compiled: Compiled,
-): Promise<{ result: RunResult | undefined; rebuilt: boolean }> {
+): Promise<{ result: RunResult | PassedTests | undefined; rebuilt: boolean; testsReused: boolean }> {
   const current = await buildIsCurrent(wh, compiled.graph, currentPeriod);
-  if (current) request.reporter.log('info', `the warehouse holds a complete build of everything landed (period ${currentPeriod}): running the data tests only`, { rebuilt: false });
-  return { result: await build(request, wh, clock, { testsOnly: current, compiled }), rebuilt: !current };
+  if (!current) return { result: await build(request, wh, clock, { compiled }), rebuilt: true, testsReused: false };
+  const passed = await testsPassedAtLastBuild(wh, dataTestSet(compiled.graph));
+  if (passed) {
+    request.reporter.log('info', `the warehouse holds a complete build of everything landed (period ${currentPeriod}), whose ${passed.tests} data test(s) all passed: not running them again`, {
+      rebuilt: false,
+      tests_reused: true,
+    });
+    return { result: passed, rebuilt: false, testsReused: true };
+  }
+  request.reporter.log('info', `the warehouse holds a complete build of everything landed (period ${currentPeriod}): running the data tests only`, { rebuilt: false });
+  return { result: await build(request, wh, clock, { testsOnly: true, compiled }), rebuilt: false, testsReused: false };
 }
 
 /**
@@ -157,10 +170,10 @@ export async function closePeriod(request: CloseRequest): Promise<CloseOutcome> 
     const endCompaction = await beginCompaction(wh, project.settings.warehouse, 'period close');
     // compiled once: the close builds before its checks and after its freeze
     const compiled = compileLoaded(project, request.vars);
-    const { result, rebuilt: builtForChecks } = await buildForChecks(request, wh, clock, period, compiled);
+    const { result, rebuilt: builtForChecks, testsReused } = await buildForChecks(request, wh, clock, period, compiled);
     const checks = await runCloseChecks(wh, result);
     const reasons = checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.summary}`);
-    if (reasons.length > 0 && !request.force) return { closed: false, period, reasons, forced: false, linesFrozen: 0, checks, builtForChecks };
+    if (reasons.length > 0 && !request.force) return { closed: false, period, reasons, forced: false, linesFrozen: 0, checks, builtForChecks, testsReused };
     const { linesFrozen } = await freezePeriod(wh, state, {
       period,
       closedAt: clock(),
@@ -170,7 +183,7 @@ export async function closePeriod(request: CloseRequest): Promise<CloseOutcome> 
     });
     const rebuilt = await build(request, wh, clock, { compiled });
     await endCompaction?.();
-    const outcome = { closed: true, period, reasons, forced: reasons.length > 0, linesFrozen, checks, builtForChecks };
+    const outcome = { closed: true, period, reasons, forced: reasons.length > 0, linesFrozen, checks, builtForChecks, testsReused };
     if (request.export === false || !exportConfig.enabled) return { ...outcome, export: { status: 'not_configured', files: 0 } };
     if (rebuilt && !succeeded(rebuilt)) {
       const error = new ExecutionError(`period ${period} is closed, but building the next period failed, so it was not exported`, {

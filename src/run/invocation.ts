@@ -148,7 +148,7 @@ export async function runBuild(request: BuildRequest): Promise<BuildOutcome> {
 }
 
 /** How many data tests the project has, and their hash by id and compiled SQL (a new, removed or edited test changes it). */
-function dataTestSet(graph: CompiledGraph): { count: number; hash: string } {
+export function dataTestSet(graph: CompiledGraph): { count: number; hash: string } {
   const tests = Object.values(graph.nodes)
     .filter((node): node is TestNode => node.kind === 'test')
     .sort((a, b) => (a.id < b.id ? -1 : 1));

@@ -1,3 +1,5 @@
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runCloseChecks } from '../../../src/periods/close-checks.js';
 import { checkPeriod } from '../../../src/periods/period-service.js';
@@ -64,11 +66,33 @@ describe('period checks before a close (seed 002 reconciliations)', () => {
 
     const forced = await p.close({ force: true });
     expect(forced).toMatchObject({ closed: true, forced: true, period: 202401 });
-    // Nothing landed since the refused close's build: only the data tests ran, and the checks still saw the pending record.
+    // Nothing landed since the refused close's build, whose data tests all passed: nothing ran again before the checks,
+    // and the checks still saw the pending record.
     expect(forced.builtForChecks).toBe(false);
-    expect(p.reporter.logs.some((l) => /running the data tests only/.test(l.message))).toBe(true);
+    expect(forced.testsReused).toBe(true);
+    expect(p.reporter.logs.some((l) => /data test\(s\) all passed: not running them again/.test(l.message))).toBe(true);
+    expect(forced.checks.find((c) => c.name === 'data_tests')).toMatchObject({ ok: true, summary: expect.stringMatching(/^the last build \(.* UTC\) passed all \d+ data test\(s\), and nothing changed since: not run again$/) });
     expect(forced.export?.status).toBe('delivered');
     const [close] = await p.wh.rows<{ forced: boolean; force_reasons: string; closed_at: string }>('SELECT forced, force_reasons, CAST(closed_at AS VARCHAR) AS closed_at FROM meta.period_closes');
     expect(close).toEqual({ forced: true, force_reasons: expect.stringMatching(/^fx_pending: /), closed_at: '2024-02-01 09:00:00' });
+  });
+
+  it('runs the data tests again before the checks when the tests changed since the build that passed them', async () => {
+    // The previous test's close built the next period and passed every data test. A test added since is not among
+    // them: it runs (with the others), and its failure fails the check.
+    const added = join(p.dir, 'data-tests', 'added_after_the_build.sql');
+    await writeFile(added, "select 'added after the build' as failure\n");
+    try {
+      const outcome = await checkPeriod({ projectDir: p.dir, env: p.env, reporter: p.reporter, clock: p.clock });
+      expect(p.reporter.logs.at(-1)?.message ?? '').not.toMatch(/not running them again/);
+      const dataTests = outcome.checks.find((c) => c.name === 'data_tests')!;
+      expect(dataTests.ok).toBe(false);
+      expect(dataTests.summary).toMatch(/added_after_the_build/);
+    } finally {
+      await rm(added);
+    }
+    // Without it, the tests are those the close's build passed (a run of the tests alone records nothing): reused again.
+    const outcome = await checkPeriod({ projectDir: p.dir, env: p.env, reporter: p.reporter, clock: p.clock });
+    expect(outcome.checks.find((c) => c.name === 'data_tests')).toMatchObject({ ok: true, summary: expect.stringMatching(/nothing changed since: not run again$/) });
   });
 });
