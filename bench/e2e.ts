@@ -200,7 +200,14 @@ async function runOnce(flags: Record<string, string>): Promise<Record<string, un
       if (checkBuildMs) bareModelMs.push(checkBuildMs);
       await timed('close_freeze', () => bareFreeze(bare, period));
       bareModelMs.push(await timed('close_rebuild', () => bareBuildAfterClose(bare, graph)));
-      bareCloseRows = await timed('close_export', () => bareExport(bare, join(dir, 'bare-close'), exportConfig.closePeriod.formats, { period, currentPeriod: period + 1, controlTotals: true }));
+      // `revrec period close` ends by closing the warehouse, whose checkpoint makes the close durable (with the close's
+      // compaction, src/warehouse/vacuum.ts); the bare side's CHECKPOINT is the same step, timed with the export as the
+      // engine's is.
+      bareCloseRows = await timed('close_export', async () => {
+        const rows = await bareExport(bare, join(dir, 'bare-close'), exportConfig.closePeriod.formats, { period, currentPeriod: period + 1, controlTotals: true });
+        await bare.connection.run('CHECKPOINT');
+        return rows;
+      });
       if (flags.profile) {
         // The slowest models of the pipeline build, profiled on the bare warehouse (state: after the close's rebuild).
         const slowest = modelComparison(reporter, windows.get('build')!, {}).slice(0, intFlag(flags, 'profile', 5));
