@@ -12,6 +12,7 @@ export const modelConfigSchema = z
     incremental_strategy: z.enum(['append', 'merge', 'delete+insert', 'replace_where']).optional(),
     replace_where: z.string().min(1).optional(),
     keep_unchanged_rows: zBooleanish.optional(),
+    compute_in_temp: zBooleanish.optional(),
     tags: zStringList.optional(),
     enabled: zBooleanish.optional(),
     full_refresh: zBooleanish.optional(),
@@ -86,6 +87,7 @@ export function resolveConfig(raw: RawModelConfig, defaultSchema: string): Model
     ...(raw.full_refresh_if !== undefined ? { fullRefreshIf: raw.full_refresh_if } : {}),
     ...(raw.replace_where !== undefined ? { replaceWhere: raw.replace_where } : {}),
     ...(raw.keep_unchanged_rows ? { keepUnchangedRows: true } : {}),
+    ...(raw.compute_in_temp ? { computeInTemp: true } : {}),
     preHook: [...(raw.pre_hook ?? []), ...(raw['pre-hook'] ?? [])],
     postHook: [...(raw.post_hook ?? []), ...(raw['post-hook'] ?? [])],
   };

@@ -59,6 +59,13 @@ export interface ModelConfig {
    * unchanged (documents of an order whose price changed): fewer writes, checkpoints and deleted rows.
    */
   readonly keepUnchangedRows?: boolean;
+  /**
+   * Table and incremental models: a full build computes the rows into a DuckDB TEMP table first and writes the table
+   * from it, instead of one `CREATE TABLE AS` of the model's query. For some queries DuckDB spends less CPU that way
+   * (measured per model; `stg_orders` at 1M rows: 1.9 s against 2.4 s), for others more, so it is the model's choice.
+   * The TEMP table spills to temp_directory like any other.
+   */
+  readonly computeInTemp?: boolean;
   readonly preHook: readonly string[];
   readonly postHook: readonly string[];
 }

@@ -60,7 +60,7 @@ async function materialize(wh: Warehouse, node: ModelNode, options: MaterializeO
       return { message: 'CREATE VIEW' };
     }
     case 'table': {
-      const rows = await buildAndSwap(wh, node.schema, node.identifier, node.compiledSql, docs);
+      const rows = await buildAndSwap(wh, node.schema, node.identifier, node.compiledSql, docs, { computeInTemp: node.config.computeInTemp ?? false });
       return { rowsAffected: rows, message: `CREATE TABLE (${rows} rows)` };
     }
     case 'incremental':
@@ -78,7 +78,7 @@ async function materializeIncremental(wh: Warehouse, node: ModelNode, options: M
   const asked = existing === 'table' && !refresh && (await fullRefreshAsked(wh, node));
   const rowsOf = (sql: string) => (node.config.keepUnchangedRows ? withRowHash(sql) : sql);
   if (existing !== 'table' || refresh || asked) {
-    const rows = await buildAndSwap(wh, node.schema, node.identifier, rowsOf(node.compiledSql), node);
+    const rows = await buildAndSwap(wh, node.schema, node.identifier, rowsOf(node.compiledSql), node, { computeInTemp: node.config.computeInTemp ?? false });
     return { rowsAffected: rows, message: `${refresh ? 'FULL REFRESH' : asked ? 'FULL REFRESH (full_refresh_if)' : 'CREATE TABLE'} (${rows} rows)` };
   }
   // The new rows go to a TEMP table: nothing of it reaches the write-ahead log or the file (a table in the model's

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { compileRequest } from '../../../src/run/invocation.js';
 import { openEngineFixture, statuses } from './engine-harness.js';
 import type { EngineFixture } from './engine-harness.js';
 
@@ -23,6 +24,30 @@ describe('materializations', () => {
     expect(byName.fct).toMatchObject({ rows_affected: 2, message: 'CREATE TABLE (2 rows)' });
     expect(await relations(fx)).toEqual(['marts.fct:BASE TABLE', 'staging.stg_a:VIEW']);
     expect(await fx.rows('select id from marts.fct order by id')).toEqual([{ id: 10 }, { id: 20 }]);
+  });
+
+  it('compute_in_temp: a table or a full incremental build written from a TEMP table, the same rows and types, no TEMP table left', async () => {
+    const query = "select range as id, 'n' || range as name, CAST(range AS DECIMAL(18,2)) / 3 as amount from range(3)";
+    fx = await openEngineFixture({
+      'models/m/t.sql': `{{config materialized='table' compute_in_temp=true}}${query}`,
+      'models/m/inc.sql': `{{config materialized='incremental' unique_key='id' compute_in_temp=true}}${query}`,
+      'models/m/plain.sql': `{{config materialized='table'}}${query}`,
+    });
+    const { byName } = await fx.build({ command: 'run' });
+    expect(statuses(byName)).toEqual({ t: 'success', inc: 'success', plain: 'success' });
+    expect(byName.t).toMatchObject({ rows_affected: 3, message: 'CREATE TABLE (3 rows)' });
+    const columns = (name: string) => fx!.rows(`SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'm' AND table_name = '${name}' ORDER BY ordinal_position`);
+    for (const name of ['t', 'inc']) {
+      expect(await columns(name)).toEqual(await columns('plain'));
+      expect(await fx.rows(`SELECT * FROM m.${name} EXCEPT ALL SELECT * FROM m.plain`)).toEqual([]);
+      expect(await fx.rows(`SELECT * FROM m.plain EXCEPT ALL SELECT * FROM m.${name}`)).toEqual([]);
+    }
+    expect(await fx.rows("SELECT table_name FROM duckdb_tables() WHERE temporary OR table_name LIKE '%revrec%'")).toEqual([]);
+  });
+
+  it('compute_in_temp is refused on a view', async () => {
+    fx = await openEngineFixture({ 'models/m/v.sql': "{{config materialized='view' compute_in_temp=true}}select 1 as id" });
+    await expect(compileRequest({ projectDir: fx.project.dir, env: {} })).rejects.toThrow(/compute_in_temp applies to table and incremental models, not to a view/);
   });
 
   it('switches a relation between view and table in either direction', async () => {
