@@ -83,7 +83,7 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
       errors.push(new RevrecError(`keep_unchanged_rows works with incremental_strategy replace_where only`, { location, hint: "remove keep_unchanged_rows, or make the model materialized='incremental' incremental_strategy='replace_where'" }));
     }
     if (config.computeInTemp && config.materialized !== 'table' && config.materialized !== 'incremental') {
-      errors.push(new RevrecError(`compute_in_temp applies to table and incremental models, not to a ${config.materialized}`, { location, hint: 'remove compute_in_temp' }));
+      errors.push(new RevrecError(`compute_in_temp applies to table and incremental models, not to ${config.materialized} models`, { location, hint: 'remove compute_in_temp' }));
     }
     const identifier = config.alias ?? def.name;
     const id = nodeId.model(projectName, def.name);

@@ -62,7 +62,8 @@ export interface ModelConfig {
   /**
    * Table and incremental models: a full build computes the rows into a DuckDB TEMP table first and writes the table
    * from it, instead of one `CREATE TABLE AS` of the model's query. For some queries DuckDB spends less CPU that way
-   * (measured per model; `stg_orders` at 1M rows: 1.9 s against 2.4 s), for others more, so it is the model's choice.
+   * (measured per model; `stg_orders` in full builds of 1M lines: 2.1–2.2 s against 2.5–2.6 s), for others more, so it
+   * is the model's choice.
    * The TEMP table spills to temp_directory like any other.
    */
   readonly computeInTemp?: boolean;

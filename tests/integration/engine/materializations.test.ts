@@ -47,7 +47,7 @@ describe('materializations', () => {
 
   it('compute_in_temp is refused on a view', async () => {
     fx = await openEngineFixture({ 'models/m/v.sql': "{{config materialized='view' compute_in_temp=true}}select 1 as id" });
-    await expect(compileRequest({ projectDir: fx.project.dir, env: {} })).rejects.toThrow(/compute_in_temp applies to table and incremental models, not to a view/);
+    await expect(compileRequest({ projectDir: fx.project.dir, env: {} })).rejects.toThrow(/compute_in_temp applies to table and incremental models, not to view models/);
   });
 
   it('switches a relation between view and table in either direction', async () => {
