@@ -14,7 +14,8 @@ export interface ProbedStatement {
  * Records every statement sent through `DuckDBConnection.run` (which `runAndReadAll`, and so every `Warehouse.run`,
  * `rows`, `scalar` and transaction statement, goes through) while enabled, so a benchmark can tell DuckDB's time from
  * the engine's own and find the boundaries of phases the API does not report (the freeze inside `closePeriod`).
- * A measuring device for benchmarks only: it wraps the prototype method and restores it on `uninstall`.
+ * A measuring device for benchmarks, and for tests that check which statements the engine sent: it wraps the
+ * prototype method and restores it on `uninstall`.
  */
 export class SqlProbe {
   readonly statements: ProbedStatement[] = [];

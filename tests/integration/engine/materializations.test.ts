@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { SqlProbe } from '../../../bench/support/sql-probe.js';
 import { compileRequest } from '../../../src/run/invocation.js';
 import { openEngineFixture, statuses } from './engine-harness.js';
 import type { EngineFixture } from './engine-harness.js';
@@ -33,9 +34,19 @@ describe('materializations', () => {
       'models/m/inc.sql': `{{config materialized='incremental' unique_key='id' compute_in_temp=true}}${query}`,
       'models/m/plain.sql': `{{config materialized='table'}}${query}`,
     });
-    const { byName } = await fx.build({ command: 'run' });
+    const probe = new SqlProbe().install();
+    probe.enabled = true;
+    let byName: Awaited<ReturnType<EngineFixture['build']>>['byName'];
+    try {
+      ({ byName } = await fx.build({ command: 'run' }));
+    } finally {
+      probe.uninstall();
+    }
     expect(statuses(byName)).toEqual({ t: 'success', inc: 'success', plain: 'success' });
     expect(byName.t).toMatchObject({ rows_affected: 3, message: 'CREATE TABLE (3 rows)' });
+    // the two that ask for it went through a TEMP table, the plain one did not
+    const staged = probe.statements.map((st) => /^CREATE OR REPLACE TEMP TABLE "revrec_rows__m__(\w+)"/.exec(st.sql)?.[1]).filter(Boolean);
+    expect(staged.sort()).toEqual(['inc', 't']);
     const columns = (name: string) => fx!.rows(`SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'm' AND table_name = '${name}' ORDER BY ordinal_position`);
     for (const name of ['t', 'inc']) {
       expect(await columns(name)).toEqual(await columns('plain'));
