@@ -123,14 +123,12 @@ async function buildForChecks(
   const current = await buildIsCurrent(wh, compiled.graph, currentPeriod);
   if (!current) return { result: await build(request, wh, clock, { compiled }), rebuilt: true, testsReused: false };
   const passed = await testsPassedAtLastBuild(wh, dataTestSet(compiled.graph));
+  const holds = `the warehouse holds a complete build of everything landed (period ${currentPeriod})`;
   if (passed) {
-    request.reporter.log('info', `the warehouse holds a complete build of everything landed (period ${currentPeriod}), whose ${passed.tests} data test(s) all passed: not running them again`, {
-      rebuilt: false,
-      tests_reused: true,
-    });
+    request.reporter.log('info', `${holds}, whose ${passed.tests} data test(s) all passed: not running them again`, { rebuilt: false, tests_reused: true });
     return { result: passed, rebuilt: false, testsReused: true };
   }
-  request.reporter.log('info', `the warehouse holds a complete build of everything landed (period ${currentPeriod}): running the data tests only`, { rebuilt: false });
+  request.reporter.log('info', `${holds}: running the data tests only`, { rebuilt: false });
   return { result: await build(request, wh, clock, { testsOnly: true, compiled }), rebuilt: false, testsReused: false };
 }
 
