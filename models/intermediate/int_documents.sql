@@ -148,16 +148,23 @@ mapped as (
 lines_to_sequence as (
     select distinct line_key from mapped where map_status = 'mapped' and document_type <> 'INV'
 ),
+-- One list per line in document order, sorted with list_sort on a struct led by the row's id: an ordered list()
+-- aggregate sorts inside every group (0.55 s for 30k lines at 1M, against 0.25 s for this).
 to_sequence as (
-    select m.line_key, any_value(m.minor_unit) as minor_unit,
-        list(struct_pack(number := m.invoice_number, type := m.document_type, reference := m.reference_document,
-                         billing_date := m.billing_date, amount := m.amount_minor)
-             order by m._version, m._file, m._row) as docs,
-        list(struct_pack(_version := m._version, _file := m._file, _row := m._row) order by m._version, m._file, m._row) as ids
-    from mapped as m
-    semi join lines_to_sequence as l on l.line_key = m.line_key
-    where m.map_status = 'mapped'
-    group by m.line_key
+    select line_key, minor_unit,
+        list_transform(l, x -> struct_pack(number := x.number, type := x.type, reference := x.reference,
+                                           billing_date := x.billing_date, amount := x.amount)) as docs,
+        list_transform(l, x -> struct_pack(_version := x._version, _file := x._file, _row := x._row)) as ids
+    from (
+        select m.line_key, any_value(m.minor_unit) as minor_unit,
+            list_sort(list(struct_pack(_version := m._version, _file := m._file, _row := m._row,
+                number := m.invoice_number, type := m.document_type, reference := m.reference_document,
+                billing_date := m.billing_date, amount := m.amount_minor))) as l
+        from mapped as m
+        semi join lines_to_sequence as s on s.line_key = m.line_key
+        where m.map_status = 'mapped'
+        group by m.line_key
+    )
 ),
 sequenced as (
     select line_key, ids, from_json(revrec_apply_billing_documents(docs, minor_unit),
