@@ -2,6 +2,7 @@ import { ExecutionError } from '../errors.js';
 import { faultPoint } from '../testing/fault-points.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { logEverythingChanged } from './change-log.js';
+import { lineStateColumnList } from './line-period-columns.js';
 import type { PeriodState } from './period-state.js';
 
 export interface FreezeOptions {
@@ -14,8 +15,8 @@ export interface FreezeOptions {
 
 /**
  * Freezes the current period in one transaction: records the close, copies the period's reported line rows into
- * `meta.frozen_line_periods` (history) and makes them each line's latest frozen state (`meta.frozen_line_state`,
- * the base the next period catches up against). FX-pending lines have no row, so nothing is frozen for them.
+ * `meta.frozen_line_periods` (history) and makes their state columns each line's latest frozen state
+ * (`meta.frozen_line_state`, the base the next period catches up against). FX-pending lines have no row, so nothing is frozen for them.
  * The marts must have been built for this period first (the caller runs `build`).
  */
 export async function freezePeriod(wh: Warehouse, state: PeriodState, options: FreezeOptions): Promise<{ linesFrozen: number }> {
@@ -58,10 +59,11 @@ export async function freezePeriod(wh: Warehouse, state: PeriodState, options: F
 export function freezeStatements(period: number): string[] {
   if (!Number.isInteger(period)) throw new Error(`Unexpected period ${String(period)}`);
   const lines = `SELECT * FROM marts.fct_line_current WHERE actg_period = ${period}`;
+  const state = lineStateColumnList();
   return [
     `INSERT INTO meta.frozen_line_periods BY NAME ${lines}`,
     `DELETE FROM meta.frozen_line_state WHERE line_key IN (SELECT line_key FROM (${lines}))`,
-    `INSERT INTO meta.frozen_line_state BY NAME ${lines}`,
+    `INSERT INTO meta.frozen_line_state (${state}) SELECT ${state} FROM marts.fct_line_current WHERE actg_period = ${period}`,
     `INSERT INTO meta.frozen_orders BY NAME SELECT * FROM exports.exp_orders WHERE Actg_Period = ${period}`,
     `INSERT INTO meta.frozen_invoices BY NAME SELECT * FROM exports.exp_invoices WHERE Actg_Period = ${period}`,
   ];
@@ -77,9 +79,10 @@ export async function reopenPeriod(wh: Warehouse, state: PeriodState): Promise<{
   await wh.transaction(async () => {
     await wh.run('DELETE FROM meta.frozen_line_state WHERE line_key IN (SELECT line_key FROM meta.frozen_line_periods WHERE actg_period = $1)', [period]);
     await wh.run('DELETE FROM meta.frozen_line_periods WHERE actg_period = $1', [period]);
+    const state = lineStateColumnList();
     await wh.run(
-      `INSERT INTO meta.frozen_line_state BY NAME
-       SELECT * FROM meta.frozen_line_periods
+      `INSERT INTO meta.frozen_line_state (${state})
+       SELECT ${state} FROM meta.frozen_line_periods
        WHERE line_key NOT IN (SELECT line_key FROM meta.frozen_line_state)
        QUALIFY row_number() OVER (PARTITION BY line_key ORDER BY actg_period DESC) = 1`,
     );

@@ -1,6 +1,6 @@
 /**
- * The columns of `marts.fct_line_periods`, which a close copies into `meta.frozen_line_periods` (history) and
- * `meta.frozen_line_state` (latest per line). The model and these tables must agree; a data test checks it.
+ * The columns of `marts.fct_line_periods`, which a close copies into `meta.frozen_line_periods` (history), and the
+ * part of them it keeps as each line's latest frozen state (`meta.frozen_line_state`, `LINE_STATE_COLUMNS`).
  * Amounts are BIGINT minor units.
  */
 const AMOUNT_COLUMNS = [
@@ -45,6 +45,25 @@ export const LINE_PERIOD_COLUMNS: readonly (readonly [string, string])[] = [
   ['line_version', 'BIGINT'],
 ];
 
-export function lineperiodTableDdl(table: string): string {
-  return `CREATE TABLE IF NOT EXISTS ${table} (\n  ${LINE_PERIOD_COLUMNS.map(([n, t]) => `${n} ${t}`).join(',\n  ')}\n)`;
+/**
+ * What `marts.fct_line_current` reads of a line's latest frozen state: the line's attributes (a line that left the
+ * books keeps them), its cumulative amounts (the base the current period catches up against) and its version, with
+ * the period it was frozen in. The period movements and balances are history only (`frozen_line_periods`): keeping
+ * them here too cost a close 0.4 s of writing at 1M lines.
+ */
+const LINE_STATE_NAMES = new Set([
+  'actg_period', 'line_key', 'line_kind', 'sales_order_id', 'sales_order_item_id', 'reference_invoice_number', 'product_id',
+  'product_code', 'product_name', 'customer_id', 'contract_date', 'currency', 'minor_unit', 'booking_txn', 'booking_home',
+  'commission_class', ...CUMULATIVE_COLUMNS, 'net_txn', 'net_home', 'line_version',
+]);
+export const LINE_STATE_COLUMNS = LINE_PERIOD_COLUMNS.filter(([name]) => LINE_STATE_NAMES.has(name));
+
+function tableDdl(table: string, columns: readonly (readonly [string, string])[]): string {
+  return `CREATE TABLE IF NOT EXISTS ${table} (\n  ${columns.map(([n, t]) => `${n} ${t}`).join(',\n  ')}\n)`;
 }
+
+export const lineperiodTableDdl = (table: string): string => tableDdl(table, LINE_PERIOD_COLUMNS);
+export const lineStateTableDdl = (table: string): string => tableDdl(table, LINE_STATE_COLUMNS);
+
+/** The state columns as a list for INSERT and SELECT. */
+export const lineStateColumnList = (): string => LINE_STATE_COLUMNS.map(([name]) => name).join(', ');

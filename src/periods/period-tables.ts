@@ -1,8 +1,9 @@
 // First: its post-build hook must run before the build watermark's (see change-log.ts).
 import './change-log.js';
 import './test-slice.js';
-import { addPostBuildHook, addStateTableDdl } from '../warehouse/state-tables.js';
-import { lineperiodTableDdl } from './line-period-columns.js';
+import { addPostBuildHook, addStateTableDdl, addWarehouseInitializer } from '../warehouse/state-tables.js';
+import { quoteIdent } from '../compile/node-ids.js';
+import { LINE_STATE_COLUMNS, lineStateTableDdl, lineperiodTableDdl } from './line-period-columns.js';
 
 /**
  * Engine-owned state for periods and the stage area (schema `meta`). Models read these as sources, so every
@@ -19,7 +20,7 @@ addStateTableDdl(
   `COMMENT ON TABLE meta.period_closes IS 'One row per closed accounting period (YYYYMM). The current period is the month after the latest close, or vars.first_period.'`,
   lineperiodTableDdl('meta.frozen_line_periods'),
   `COMMENT ON TABLE meta.frozen_line_periods IS 'Reported line-level numbers of each closed period, exactly as at its close (marts.fct_line_periods rows).'`,
-  lineperiodTableDdl('meta.frozen_line_state'),
+  lineStateTableDdl('meta.frozen_line_state'),
   `COMMENT ON TABLE meta.frozen_line_state IS 'Per contract line, its row from the latest close that reported it: the cumulative base the current period catches up against.'`,
   `CREATE TABLE IF NOT EXISTS meta.stage_deletions (
     record_type VARCHAR NOT NULL,
@@ -36,6 +37,20 @@ addStateTableDdl(
   )`,
   `COMMENT ON TABLE meta.stage_deletions IS 'Staged records a user dropped with revrec stage rm: what, when, by whom and why. Models leave these raw rows out.'`,
 );
+
+/**
+ * Warehouses made before `frozen_line_state` kept only what `fct_line_current` reads had every line-period column
+ * there: the others are dropped (nothing reads them; `frozen_line_periods` keeps the history).
+ */
+addWarehouseInitializer(async (wh) => {
+  const keep = new Set(LINE_STATE_COLUMNS.map(([name]) => name));
+  const columns = await wh.rows<{ column_name: string }>(
+    `SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = 'meta' AND table_name = 'frozen_line_state'`,
+  );
+  for (const { column_name } of columns.filter((c) => !keep.has(c.column_name))) {
+    await wh.run(`ALTER TABLE meta.frozen_line_state DROP COLUMN ${quoteIdent(column_name)}`);
+  }
+});
 
 /**
  * What the last complete, successful build consumed: the newest input version it saw, the period it built, the
