@@ -16,8 +16,8 @@ export interface FreezeOptions {
 /**
  * Freezes the current period in one transaction: records the close, copies the period's reported line rows into
  * `meta.frozen_line_periods` (history) and makes their state columns each line's latest frozen state
- * (`meta.frozen_line_state`, the base the next period catches up against). FX-pending lines have no row, so nothing is frozen for them.
- * The marts must have been built for this period first (the caller runs `build`).
+ * (`meta.frozen_line_state`, the base the next period catches up against). FX-pending lines have no row, so nothing
+ * is frozen for them. The marts must have been built for this period first (the caller runs `build`).
  */
 export async function freezePeriod(wh: Warehouse, state: PeriodState, options: FreezeOptions): Promise<{ linesFrozen: number }> {
   if (options.period !== state.currentPeriod) {
