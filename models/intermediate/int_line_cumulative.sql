@@ -77,7 +77,8 @@ billing as (
 commission_parts as (
     select c.line_key, c.commission_id, c.amount_minor, {{period_of 'c.commission_date'}} as commission_period,
         c.class, c._version, r.has_rate, r.rate_num, r.rate_den, r.rate_fast, r.rate_version,
-        pr.part_id, pr.start_date, pr.days, pr.recognition_method, pr.booked_period, pr.part_count, pr.part_amount_minor
+        pr.part_id, pr.start_date, pr.days, pr.recognition_method, pr.booked_period, pr.part_count, pr.part_amount_minor,
+        pr.parts_total_minor as weight_total
     from {{ref 'int_commissions'}} as c
     join parts as pr using (line_key)
     left join {{ref 'int_rate_lookups'}} as r on r.request_kind = 'commission' and r.request_id = concat_ws('|', c._version, c._file, c._row)
@@ -86,18 +87,17 @@ commission_parts as (
 -- A commission on a line with one part (all but a few) is that part's; only split lines need the largest remainder
 -- over the part amounts (a ranking window over every commission cost 0.2 s at 1M lines).
 split_commission_parts as (
-    select cp.* exclude (part_amount_minor),
+    select cp.* exclude (part_amount_minor, weight_total),
         -- products in HUGEINT, results narrowed to BIGINT before the ranking window (see int_allocation)
-        case when w.weight_total = 0 then null
-             else cast((cast(cp.amount_minor as hugeint) * cp.part_amount_minor) // w.weight_total as bigint) end as floor_share,
-        case when w.weight_total = 0 then null
-             else cast((cast(cp.amount_minor as hugeint) * cp.part_amount_minor) % w.weight_total as bigint) end as remainder
+        case when cp.weight_total = 0 then null
+             else cast((cast(cp.amount_minor as hugeint) * cp.part_amount_minor) // cp.weight_total as bigint) end as floor_share,
+        case when cp.weight_total = 0 then null
+             else cast((cast(cp.amount_minor as hugeint) * cp.part_amount_minor) % cp.weight_total as bigint) end as remainder
     from commission_parts as cp
-    join (select line_key, cast(sum(part_amount_minor) as bigint) as weight_total from parts where part_count > 1 group by line_key) as w using (line_key)
     where cp.part_count > 1
 ),
 commission_shares as (
-    select * exclude (part_amount_minor), amount_minor as share_minor
+    select * exclude (part_amount_minor, weight_total), amount_minor as share_minor
     from commission_parts
     where part_count = 1
     union all by name

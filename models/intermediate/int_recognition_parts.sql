@@ -7,7 +7,8 @@
 with lines as (select * from {{rechain_input 'int_contract_lines' lines='line_key'}}),
 gi as (select * from {{ref 'int_general_import'}} where status = 'books' and kind in ('override', 'split_part')),
 -- A line has several parts only when several general-import rows name its item; the other lines are counted without
--- the two windows over every part (0.12 s at 1M lines).
+-- the windows over every part (0.12 s at 1M lines). parts_total_minor, the sum of the line's part amounts, is what a
+-- split line's price and commissions are spread by (int_price_points, int_line_cumulative).
 multi_part as (select transaction_id from gi group by transaction_id having count(*) > 1),
 parts as (
     select
@@ -25,7 +26,7 @@ parts as (
     left join multi_part as m on l.line_kind = 'order' and m.transaction_id = l.sales_order_item_id
 ),
 counted as (
-    select *, cast(1 as bigint) as part_count, {{period_of 'end_date'}} as line_end_period
+    select *, cast(1 as bigint) as part_count, {{period_of 'end_date'}} as line_end_period, part_amount_minor as parts_total_minor
     from parts
     where not is_multi_part
     union all
@@ -33,16 +34,18 @@ counted as (
         count(*) over (partition by line_key) as part_count,
         -- the line's last recognition period: every part has a (constant) cumulative through it, so the schedule of a
         -- split line sums all its parts in every period
-        max({{period_of 'end_date'}}) over (partition by line_key) as line_end_period
+        max({{period_of 'end_date'}}) over (partition by line_key) as line_end_period,
+        cast(sum(cast(part_amount_minor as decimal(18, 0))) over (partition by line_key) as bigint) as parts_total_minor
     from parts
     where is_multi_part
 )
 select
-    * exclude (is_multi_part, part_count, line_end_period),
+    * exclude (is_multi_part, part_count, line_end_period, parts_total_minor),
     cast(end_date - start_date + 1 as bigint) as days,
     {{period_of 'start_date'}} as start_period,
     {{period_of 'end_date'}} as end_period,
     {{period_of 'booked_date'}} as booked_period,
     part_count,
-    line_end_period
+    line_end_period,
+    parts_total_minor
 from counted
