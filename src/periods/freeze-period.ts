@@ -2,7 +2,7 @@ import { ExecutionError } from '../errors.js';
 import { faultPoint } from '../testing/fault-points.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { logEverythingChanged } from './change-log.js';
-import { lineStateColumnList } from './line-period-columns.js';
+import { LINE_STATE_COLUMN_LIST } from './line-period-columns.js';
 import type { PeriodState } from './period-state.js';
 
 export interface FreezeOptions {
@@ -58,12 +58,11 @@ export async function freezePeriod(wh: Warehouse, state: PeriodState, options: F
  */
 export function freezeStatements(period: number): string[] {
   if (!Number.isInteger(period)) throw new Error(`Unexpected period ${String(period)}`);
-  const lines = `SELECT * FROM marts.fct_line_current WHERE actg_period = ${period}`;
-  const state = lineStateColumnList();
+  const lines = `FROM marts.fct_line_current WHERE actg_period = ${period}`;
   return [
-    `INSERT INTO meta.frozen_line_periods BY NAME ${lines}`,
-    `DELETE FROM meta.frozen_line_state WHERE line_key IN (SELECT line_key FROM (${lines}))`,
-    `INSERT INTO meta.frozen_line_state (${state}) SELECT ${state} FROM marts.fct_line_current WHERE actg_period = ${period}`,
+    `INSERT INTO meta.frozen_line_periods BY NAME SELECT * ${lines}`,
+    `DELETE FROM meta.frozen_line_state WHERE line_key IN (SELECT line_key ${lines})`,
+    `INSERT INTO meta.frozen_line_state (${LINE_STATE_COLUMN_LIST}) SELECT ${LINE_STATE_COLUMN_LIST} ${lines}`,
     `INSERT INTO meta.frozen_orders BY NAME SELECT * FROM exports.exp_orders WHERE Actg_Period = ${period}`,
     `INSERT INTO meta.frozen_invoices BY NAME SELECT * FROM exports.exp_invoices WHERE Actg_Period = ${period}`,
   ];
@@ -79,10 +78,9 @@ export async function reopenPeriod(wh: Warehouse, state: PeriodState): Promise<{
   await wh.transaction(async () => {
     await wh.run('DELETE FROM meta.frozen_line_state WHERE line_key IN (SELECT line_key FROM meta.frozen_line_periods WHERE actg_period = $1)', [period]);
     await wh.run('DELETE FROM meta.frozen_line_periods WHERE actg_period = $1', [period]);
-    const state = lineStateColumnList();
     await wh.run(
-      `INSERT INTO meta.frozen_line_state (${state})
-       SELECT ${state} FROM meta.frozen_line_periods
+      `INSERT INTO meta.frozen_line_state (${LINE_STATE_COLUMN_LIST})
+       SELECT ${LINE_STATE_COLUMN_LIST} FROM meta.frozen_line_periods
        WHERE line_key NOT IN (SELECT line_key FROM meta.frozen_line_state)
        QUALIFY row_number() OVER (PARTITION BY line_key ORDER BY actg_period DESC) = 1`,
     );

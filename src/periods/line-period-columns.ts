@@ -66,4 +66,4 @@ export const lineperiodTableDdl = (table: string): string => tableDdl(table, LIN
 export const lineStateTableDdl = (table: string): string => tableDdl(table, LINE_STATE_COLUMNS);
 
 /** The state columns as a list for INSERT and SELECT. */
-export const lineStateColumnList = (): string => LINE_STATE_COLUMNS.map(([name]) => name).join(', ');
+export const LINE_STATE_COLUMN_LIST = LINE_STATE_COLUMNS.map(([name]) => name).join(', ');

@@ -39,8 +39,8 @@ addStateTableDdl(
 );
 
 /**
- * Warehouses made before `frozen_line_state` kept only what `fct_line_current` reads had every line-period column
- * there: the others are dropped (nothing reads them; `frozen_line_periods` keeps the history).
+ * `frozen_line_state` once had every line-period column; it now keeps `LINE_STATE_COLUMNS`. In a warehouse made
+ * before, the others are dropped (nothing reads them; `frozen_line_periods` keeps the history).
  */
 addWarehouseInitializer(async (wh) => {
   const keep = new Set(LINE_STATE_COLUMNS.map(([name]) => name));
