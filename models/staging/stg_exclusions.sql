@@ -1,4 +1,4 @@
-{{config materialized='incremental' unique_key='_status_key' incremental_strategy='delete+insert' full_refresh_if=(restage_all)}}
+{{config materialized='incremental' unique_key='record_key,_status_key' incremental_strategy='delete+insert' full_refresh_if=(restage_all)}}
 -- Exclusion import (seed 004): transaction ids (order, order item, invoice number or general-import transaction) to
 -- take out of revenue.
 with src as (

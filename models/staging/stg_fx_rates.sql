@@ -1,4 +1,4 @@
-{{config materialized='incremental' unique_key='_status_key' incremental_strategy='delete+insert' full_refresh_if=(restage_all)}}
+{{config materialized='incremental' unique_key='record_key,_status_key' incremental_strategy='delete+insert' full_refresh_if=(restage_all)}}
 -- Exchange rates as landed (1 From_Currency = Rate To_Currency on Rate_Date), validated; the rate is kept as the
 -- exact fraction rate_num / rate_den (a decimal with s digits after the point is digits / 10^s).
 with src as (

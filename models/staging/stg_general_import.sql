@@ -1,4 +1,4 @@
-{{config materialized='incremental' unique_key='_status_key' incremental_strategy='delete+insert' full_refresh_if=(restage_all)}}
+{{config materialized='incremental' unique_key='record_key,_status_key' incremental_strategy='delete+insert' full_refresh_if=(restage_all)}}
 -- Stripe-format general import (seed 004) as landed, validated row by row; key Source + Transaction_ID +
 -- Split_Transaction_ID. Whether a row is an override, a split part or an external line is decided in
 -- int_general_import, because that depends on the order items in the books.

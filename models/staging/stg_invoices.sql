@@ -1,4 +1,4 @@
-{{config materialized='incremental' unique_key='_status_key' incremental_strategy='delete+insert' full_refresh_if=(restage_all)}}
+{{config materialized='incremental' unique_key='record_key,_status_key' incremental_strategy='delete+insert' full_refresh_if=(restage_all)}}
 -- Billing documents (INV, IVC, CM, CMC) as landed, validated row by row; key Invoice_Number + Sales_Order_Item_Id.
 with src as (
     select
