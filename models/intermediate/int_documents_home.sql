@@ -16,6 +16,6 @@ select
     end as signed_home_minor,
     greatest(d._version, coalesce(r.rate_version, 0), coalesce(rc.rate_version, 0)) as _version_with_rate
 from docs as d
-left join rates as r on r.request_id = concat_ws('|', d._version, d._file, d._row)
--- (a plain equality, so DuckDB hash-joins; a document that cancels nothing has an empty key that matches no request)
-left join rates as rc on rc.request_id = concat_ws('|', d.cancels_version, d.cancels_file, d.cancels_row)
+left join rates as r on r.request_version = d._version and r.request_file = d._file and r.request_row = d._row
+-- (plain equalities, so DuckDB hash-joins; a document that cancels nothing has NULLs that match no request)
+left join rates as rc on rc.request_version = d.cancels_version and rc.request_file = d.cancels_file and rc.request_row = d.cancels_row

@@ -66,7 +66,7 @@ billing as (
             case when cr.has_rate then {{fx_convert 'l.allocated_minor' 'cr.rate_num' 'cr.rate_den' 'cr.rate_fast'}} end,
             cr._version
         from lines as l
-        join contract_rate as cr on cr.request_id = l.line_key
+        join contract_rate as cr on cr.line_key = l.line_key
         where l.line_kind = 'general'
     ) as bills
     group by line_key
@@ -81,7 +81,8 @@ commission_parts as (
         pr.parts_total_minor as weight_total
     from {{ref 'int_commissions'}} as c
     join parts as pr using (line_key)
-    left join {{ref 'int_rate_lookups'}} as r on r.request_kind = 'commission' and r.request_id = concat_ws('|', c._version, c._file, c._row)
+    left join {{ref 'int_rate_lookups'}} as r
+        on r.request_kind = 'commission' and r.request_version = c._version and r.request_file = c._file and r.request_row = c._row
     where c.status = 'books'{{#is_incremental}} and {{in_rechain_lines 'c.line_key'}}{{/is_incremental}}
 ),
 -- A commission on a line with one part (all but a few) is that part's; only split lines need the largest remainder
@@ -161,7 +162,7 @@ txn as (
     left join contra as ct using (line_key)
     left join billing as b using (line_key)
     left join commissions as cm using (line_key)
-    left join contract_rate as cr on cr.request_id = l.line_key
+    left join contract_rate as cr on cr.line_key = l.line_key
     left join pending as pe using (line_key)
 )
 select

@@ -6,14 +6,18 @@
 -- Amounts in the home currency need no rate (1/1).
 -- keep_unchanged_rows: a day's slice mostly asks for the same rates again (70 % of its rows at 1M lines).
 with settings as (select * from {{ref 'int_settings'}}),
+-- A request is named by the raw row it comes from (request_version, request_file, request_row: typed columns, not
+-- one concatenated text, which cost 0.2 s more to write at 1M lines and a concatenation in every join); a contract
+-- request by its line_key alone (one per line; the three are NULL).
 requests as (
-    select 'contract' as request_kind, line_key as request_id, line_key, currency, booked_date as rate_for_date, line_version as _version
+    select 'contract' as request_kind, cast(null as bigint) as request_version, cast(null as varchar) as request_file,
+        cast(null as bigint) as request_row, line_key, currency, booked_date as rate_for_date, line_version as _version
     from {{ref 'int_contract_lines'}}{{#is_incremental}} where {{in_rechain_lines 'line_key'}}{{/is_incremental}}
     union all
-    select 'document', concat_ws('|', _version, _file, _row), line_key, currency, billing_date, _version
+    select 'document', _version, _file, _row, line_key, currency, billing_date, _version
     from {{ref 'int_documents'}} where status = 'books' and cancels_version is null{{#is_incremental}} and {{in_rechain_lines 'line_key'}}{{/is_incremental}}
     union all
-    select 'commission', concat_ws('|', _version, _file, _row), line_key, currency, commission_date, _version
+    select 'commission', _version, _file, _row, line_key, currency, commission_date, _version
     from {{ref 'int_commissions'}} where status = 'books'{{#is_incremental}} and {{in_rechain_lines 'line_key'}}{{/is_incremental}}
 ),
 -- The as-of join runs once per distinct currency and date (about 1,500 at 1M lines, against 2.6M requests), and the
@@ -31,7 +35,7 @@ looked_up as (
     left join rates_by_date as r on r.currency = q.currency and r.rate_for_date = q.rate_for_date
 )
 select
-    l.request_kind, l.request_id, l.line_key, l.currency, l.rate_for_date,
+    l.request_kind, l.request_version, l.request_file, l.request_row, l.line_key, l.currency, l.rate_for_date,
     case when l.currency = s.home_currency then true
          else l.rate_date is not null and l.rate_for_date - l.rate_date <= s.max_rate_age_days end as has_rate,
     case when l.currency = s.home_currency then l.rate_for_date else l.rate_date end as rate_date,

@@ -60,12 +60,12 @@ fx_pending_requests as (
     union all
     select 'invoices', d._version, d._file, d._row, q.currency, q.rate_for_date, 'the document''s line waits and catches up once the rate arrives'
     from {{ref 'int_rate_lookups'}} as q
-    join {{ref 'int_documents'}} as d on q.request_id = concat_ws('|', d._version, d._file, d._row)
+    join {{ref 'int_documents'}} as d on q.request_version = d._version and q.request_file = d._file and q.request_row = d._row
     where q.request_kind = 'document' and not q.has_rate
     union all
     select 'commissions', c._version, c._file, c._row, q.currency, q.rate_for_date, 'the commission''s line waits and catches up once the rate arrives'
     from {{ref 'int_rate_lookups'}} as q
-    join {{ref 'int_commissions'}} as c on q.request_id = concat_ws('|', c._version, c._file, c._row)
+    join {{ref 'int_commissions'}} as c on q.request_version = c._version and q.request_file = c._file and q.request_row = c._row
     where q.request_kind = 'commission' and not q.has_rate
 ),
 fx_pending as (

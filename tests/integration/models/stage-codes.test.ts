@@ -30,7 +30,12 @@ IVC1,IVC,NOSUCH,SO1,A1,2024-01-06,100.00,USD,,
 IVC2,IVC,INV1,SO1,A1,2024-01-07,50.00,USD,,
 CM1,CM,INV1,SO1,A1,2024-01-10,30.00,USD,,
 CMC1,CMC,CM1,SO1,A1,2024-01-12,20.00,USD,,
-CM2,CM,INV1,SO1,A1,2024-01-11,200.00,USD,,`;
+CM2,CM,INV1,SO1,A1,2024-01-11,200.00,USD,,
+INVJ,INV,,SO10,J1,2024-01-12,10.00,EUR,,`;
+
+// J1's commission, in EUR like the line: no EUR rate, so it waits with it.
+const COMMISSIONS = `Commission_Id,Sales_Order_Id,Sales_Order_Item_Id,Commission_Date,Commission_Amount,Currency,Class
+COMJ,SO10,J1,2024-01-12,5.00,EUR,New Business`;
 
 const GENERAL_IMPORT = `Source,Transaction_ID,Split_Transaction_ID,Booked_Date,Recognition_Start_Date,Recognition_End_Date,Amount,Currency,Description
 Stripe,A1,,,2024-02-01,,,,override without an end date`;
@@ -55,6 +60,9 @@ const EXPECTED: ReadonlyArray<readonly [code: string, type: string, key: string,
   ['CM_EXCEEDS_BILLED', 'invoices', 'CM2|A1', 'error'],
   ['BAD_OVERRIDE', 'general_import', 'Stripe|A1|', 'error'],
   ['FX_PENDING', 'orders', 'J1', 'held'],
+  // a document's and a commission's own missing rate (int_rate_lookups' requests by raw row)
+  ['FX_PENDING', 'invoices', 'INVJ|J1', 'held'],
+  ['FX_PENDING', 'commissions', 'COMJ', 'held'],
   ['FUTURE_PERIOD', 'orders', 'H1', 'held'],
   ['EXCLUDED', 'orders', 'X1', 'excluded'],
 ];
@@ -81,6 +89,7 @@ describe('stage-area codes through the models', () => {
       csvFile('invoices_1.csv', INVOICES),
       csvFile('general_import_1.csv', GENERAL_IMPORT),
       csvFile('exclusions_1.csv', EXCLUSIONS),
+      csvFile('commissions_1.csv', COMMISSIONS),
     );
     stage = await fixture.ledger.rows<StageRow>('SELECT type, key, code, status, file, "row", message FROM stage.stage_records ORDER BY file, "row"');
   }, 120_000);
@@ -114,10 +123,11 @@ describe('stage-area codes through the models', () => {
       `SELECT type, disposition, count(*) AS n FROM marts.fct_input_row_dispositions GROUP BY ALL ORDER BY ALL`,
     );
     expect(dispositions).toEqual([
+      { type: 'commissions', disposition: 'staged', n: '1' },
       { type: 'exclusions', disposition: 'current', n: '1' },
       { type: 'general_import', disposition: 'staged', n: '1' },
       { type: 'invoices', disposition: 'current', n: '2' },
-      { type: 'invoices', disposition: 'staged', n: '7' },
+      { type: 'invoices', disposition: 'staged', n: '8' },
       { type: 'orders', disposition: 'current', n: '1' },
       { type: 'orders', disposition: 'staged', n: '10' },
     ]);
