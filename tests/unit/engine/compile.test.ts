@@ -35,6 +35,14 @@ describe('compile errors', () => {
     expect(error.message).toMatch(/^6 compilation errors:/);
   });
 
+  it('a macro that does not parse is reported against its own file and line', async () => {
+    const error = await compileErrorOf({
+      'macros/broken.hbs': '{{!-- params: x --}}\ncast({{x}} as bigint)\n{{#if x}}\nunclosed',
+      'models/staging/a.sql': "select {{broken 'y'}} as y",
+    });
+    expect(error.errors.map((e) => `${e.location.file}:${e.location.line ?? '?'}`)).toEqual(['macros/broken.hbs:4']);
+  });
+
   it('an unknown ref names the model and suggests close names', async () => {
     const error = await compileErrorOf({
       'models/staging/stg_orders.sql': 'select 1 as id',
