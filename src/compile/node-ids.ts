@@ -6,14 +6,24 @@ export const nodeId = {
   source: (project: string, source: string, table: string) => `source.${project}.${source}.${table}`,
 };
 
-/** Double-quotes a SQL identifier, doubling embedded quotes, so no name from outside can break out of it. */
+/**
+ * Double-quotes a SQL identifier, doubling embedded quotes, so no name from outside can break out of it. The one
+ * quoting of identifiers: the compiler, the engine and the landing SQL (extract/landing/sql-literals.ts) use it.
+ */
 export function quoteIdent(name: string): string {
+  assertNoNul(name, 'identifier');
   return `"${name.replaceAll('"', '""')}"`;
 }
 
-/** Single-quotes a SQL string literal, doubling embedded quotes. */
+/** Single-quotes a SQL string literal, doubling embedded quotes (DuckDB gives backslashes no meaning here). */
 export function quoteLiteral(value: string): string {
+  assertNoNul(value, 'string literal');
   return `'${value.replaceAll("'", "''")}'`;
+}
+
+function assertNoNul(value: string, what: string): void {
+  // A NUL cannot appear in DuckDB SQL text; refuse rather than truncate silently.
+  if (value.includes('\u0000')) throw new RangeError(`NUL character in ${what}: ${JSON.stringify(value)}`);
 }
 
 /** `"schema"."name"`. */
