@@ -34,8 +34,9 @@ looked_up as (
     from requests as q
     left join rates_by_date as r on r.currency = q.currency and r.rate_for_date = q.rate_for_date
 )
+-- request_kind is an ENUM of its three names: as text it cost 0.1 s more to write at 1M lines (2.6M requests).
 select
-    l.request_kind, l.request_version, l.request_file, l.request_row, l.line_key, l.currency, l.rate_for_date,
+    cast(l.request_kind as ENUM('commission', 'contract', 'document')) as request_kind, l.request_version, l.request_file, l.request_row, l.line_key, l.currency, l.rate_for_date,
     case when l.currency = s.home_currency then true
          else l.rate_date is not null and l.rate_for_date - l.rate_date <= s.max_rate_age_days end as has_rate,
     case when l.currency = s.home_currency then l.rate_for_date else l.rate_date end as rate_date,
