@@ -87,7 +87,11 @@ whole_months as (
 anchored as (
     select *, cast(service_start_date + to_months(k) as date) as anchor from whole_months
 )
+-- line_kind and src_type are ENUMs of the names the three branches above write (text costs a string column's
+-- compression analysis).
 select
-    * exclude (k, anchor),
+    * exclude (k, anchor) replace (
+        cast(line_kind as {{line_kind_enum}}) as line_kind,
+        cast(src_type as {{record_type_enum}}) as src_type),
     k * 100 + (cast((service_end_date + 1) - anchor as bigint) * 200 + day(last_day(anchor))) // (2 * day(last_day(anchor))) as duration_hundredths
 from anchored

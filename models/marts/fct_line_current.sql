@@ -21,7 +21,7 @@ current_rows as (
     select
         s.current_period as actg_period,
         coalesce(t.line_key, f.line_key) as line_key,
-        coalesce(t.line_kind, f.line_kind) as line_kind,
+        cast(coalesce(t.line_kind, f.line_kind) as {{line_kind_enum}}) as line_kind,
         coalesce(t.sales_order_id, f.sales_order_id) as sales_order_id,
         coalesce(t.sales_order_item_id, f.sales_order_item_id) as sales_order_item_id,
         coalesce(t.reference_invoice_number, f.reference_invoice_number) as reference_invoice_number,
