@@ -5,6 +5,7 @@ import type { ModelNode } from '../src/compile/graph-types.js';
 import { quoteIdent, relationName } from '../src/compile/node-ids.js';
 import { buildPlan } from '../src/plan/build-plan.js';
 import { compileRequest, runBuild } from '../src/run/invocation.js';
+import { duckdbStorageConfig } from '../src/warehouse/storage-version.js';
 import { intFlag, parseFlags } from './support/bench-args.js';
 import { printFigures, say } from './support/bench-output.js';
 import { ms, peakRssMb } from './support/bench-timing.js';
@@ -43,7 +44,7 @@ export async function main(argv: string[]): Promise<void> {
     const plan = buildPlan(graph, { command: 'run' });
     const nodes = plan.steps.map((s) => graph.nodes[s.nodeId] as ModelNode);
     const rawTimes: number[] = [];
-    const instance = await DuckDBInstance.create(join(dir, 'raw.duckdb'), { threads: '2' });
+    const instance = await DuckDBInstance.create(join(dir, 'raw.duckdb'), { threads: '2', ...duckdbStorageConfig({}) });
     try {
       const connection = await instance.connect();
       try {

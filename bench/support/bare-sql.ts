@@ -11,6 +11,7 @@ import { CLOSE_CHECK_QUERIES } from '../../src/periods/close-checks.js';
 import { freezeStatements } from '../../src/periods/freeze-period.js';
 import type { WarehouseSettings } from '../../src/project/types.js';
 import { registerUdfs } from '../../src/udf/index.js';
+import { duckdbStorageConfig } from '../../src/warehouse/storage-version.js';
 import { NO_EXTENSION_DOWNLOADS, duckdbResourceConfig } from '../../src/warehouse/warehouse.js';
 
 /**
@@ -27,7 +28,8 @@ export interface BareDb {
 
 /** A DuckDB file opened with the warehouse's settings (threads, DuckDB's share of memory_limit, allocator, temp_directory), as `Warehouse.open`. */
 export async function openBare(path: string, settings: WarehouseSettings, tempDirectory: string): Promise<BareDb> {
-  const instance = await DuckDBInstance.create(path, { ...NO_EXTENSION_DOWNLOADS, ...duckdbResourceConfig(settings), temp_directory: tempDirectory });
+  // the same file format as the warehouse (storage-version.ts): like with like
+  const instance = await DuckDBInstance.create(path, { ...NO_EXTENSION_DOWNLOADS, ...duckdbResourceConfig(settings), ...duckdbStorageConfig(settings), temp_directory: tempDirectory });
   const connection = await instance.connect();
   return {
     path,

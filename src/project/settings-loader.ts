@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { parseMemorySize } from '../warehouse/memory-budget.js';
+import { STORAGE_VERSION_PATTERN } from '../warehouse/storage-version.js';
 import { parseWith, zNumberish } from './config-values.js';
 import { CONFIG_KEYS, modelConfigSchema } from './model-config.js';
 import type { FolderConfig, ProjectSettings } from './types.js';
@@ -24,6 +25,9 @@ const settingsSchema = z
         temp_directory: z.string().optional(),
         publish_path: z.string().optional(),
         vacuum: z.enum(['batched', 'always']).optional(),
+        storage_version: z
+          .preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string().regex(STORAGE_VERSION_PATTERN, 'a DuckDB storage version such as v1.3.0, or latest'))
+          .optional(),
         vacuum_after_deleted: z
           .preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string().regex(/^\d+(\.\d+)?%$/, 'a percentage such as 100%'))
           .transform((v) => Number(v.slice(0, -1)) / 100)
@@ -66,6 +70,7 @@ export async function loadSettings(root: string, env: NodeJS.ProcessEnv): Promis
       ...(w.temp_directory ? { tempDirectory: w.temp_directory } : {}),
       ...(w.publish_path ? { publishPath: w.publish_path } : {}),
       ...(w.vacuum ? { vacuum: w.vacuum } : {}),
+      ...(w.storage_version ? { storageVersion: w.storage_version } : {}),
       ...(w.vacuum_after_deleted !== undefined ? { vacuumAfterDeleted: w.vacuum_after_deleted } : {}),
     },
     targetPath: parsed.target_path,

@@ -150,6 +150,8 @@ export interface WarehouseSettings {
   readonly vacuum?: 'batched' | 'always';
   /** Batched: a build compacts once incremental builds deleted this share of the incremental models' rows (0.25 = 25 %). */
   readonly vacuumAfterDeleted?: number;
+  /** DuckDB storage format of a warehouse file created now (src/warehouse/storage-version.ts; default v1.3.0). */
+  readonly storageVersion?: string;
 }
 
 export interface FolderConfig {

@@ -6,6 +6,7 @@ import { quoteIdent } from '../compile/node-ids.js';
 import { ExecutionError } from '../errors.js';
 import type { WarehouseSettings } from '../project/types.js';
 import { ALLOCATOR_CONFIG, duckdbMemoryLimit } from './memory-budget.js';
+import { duckdbStorageConfig } from './storage-version.js';
 import { vacuumConfig } from './vacuum.js';
 import { lockedError, WarehouseLock } from './warehouse-lock.js';
 
@@ -72,7 +73,7 @@ export class Warehouse {
     try {
       const config: Record<string, string> = { ...NO_EXTENSION_DOWNLOADS, ...duckdbResourceConfig(settings), enable_external_access: 'true' };
       if (readOnly) config.access_mode = 'READ_ONLY';
-      else Object.assign(config, vacuumConfig(settings));
+      else Object.assign(config, vacuumConfig(settings), duckdbStorageConfig(settings));
       if (settings.tempDirectory) config.temp_directory = resolve(options.root ?? '.', settings.tempDirectory);
       const instance = await acquireInstance(path, config);
       const connection = await instance.connect();

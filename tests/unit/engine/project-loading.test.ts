@@ -106,6 +106,16 @@ describe('YAML errors', () => {
     expect(error.describe()).toContain('a size such as 4GB, 4GiB or 3500MB');
   });
 
+  it('warehouse.storage_version is a DuckDB storage version or latest, and anything else names its line', async () => {
+    const project = await loadFixture({ 'pipeline.yml': 'name: p\nwarehouse:\n  path: x.duckdb\n  storage_version: v1.0.0\n' });
+    expect(project.settings.warehouse).toEqual({ path: 'x.duckdb', storageVersion: 'v1.0.0' });
+    const latest = await loadFixture({ 'pipeline.yml': 'name: p\nwarehouse:\n  path: x.duckdb\n  storage_version: latest\n' });
+    expect(latest.settings.warehouse.storageVersion).toBe('latest');
+    const error = await errorOf<ConfigError>(() => loadFixture({ 'pipeline.yml': 'name: p\nwarehouse:\n  path: x.duckdb\n  storage_version: 1.3\n' }));
+    expect(error.describe()).toContain('pipeline.yml:4');
+    expect(error.describe()).toContain('a DuckDB storage version such as v1.3.0, or latest');
+  });
+
   it('pipeline.yml problems are ConfigErrors with the line', async () => {
     const error = await errorOf<ConfigError>(() => loadFixture({ 'pipeline.yml': 'name: Bad-Name\nwarehouse:\n  path: x.duckdb\n' }));
     expect(error).toBeInstanceOf(ConfigError);

@@ -1,0 +1,51 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+
+import { fileStorageVersion } from '../../../src/warehouse/storage-version.js';
+import { Warehouse } from '../../../src/warehouse/warehouse.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'revrec-storage-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function versionOf(path: string, settings: { storageVersion?: string } = {}): Promise<string | undefined> {
+  const wh = await Warehouse.open({ path, ...settings });
+  try {
+    await wh.run('CREATE OR REPLACE TABLE t AS SELECT 1 AS a');
+    return await fileStorageVersion(wh);
+  } finally {
+    wh.close();
+  }
+}
+
+it('creates a new warehouse file in the v1.3.0 storage format, or the one pipeline.yml names', async () => {
+  expect(await versionOf(join(dir, 'new.duckdb'))).toBe('v1.3.0+');
+  expect(await versionOf(join(dir, 'old-format.duckdb'), { storageVersion: 'v1.0.0' })).toBe('v1.0.0+');
+  // the format is the file's: opening it again with another setting neither fails nor converts it
+  expect(await versionOf(join(dir, 'old-format.duckdb'))).toBe('v1.0.0+');
+});
+
+it('opens and writes a warehouse that an older setup created in DuckDB’s default format', async () => {
+  const path = join(dir, 'legacy.duckdb');
+  const instance = await DuckDBInstance.create(path);
+  const connection = await instance.connect();
+  await connection.run('CREATE TABLE kept AS SELECT 42 AS answer');
+  connection.closeSync();
+  instance.closeSync();
+  const wh = await Warehouse.open({ path });
+  try {
+    await wh.run('INSERT INTO kept VALUES (43)');
+    expect(await wh.scalar('SELECT CAST(sum(answer) AS VARCHAR) FROM kept')).toBe('85');
+    expect(await fileStorageVersion(wh)).toBe('v1.0.0+');
+  } finally {
+    wh.close();
+  }
+});
