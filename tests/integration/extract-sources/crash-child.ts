@@ -5,6 +5,7 @@
  *
  *   node --import tsx crash-child.ts <warehouse.duckdb> <source folder> <key>
  */
+import { dirname } from 'node:path';
 import { runExtract } from '../../../src/extract/extract-service.js';
 import { JsonReporter } from '../../../src/reporter/json-reporter.js';
 import { Warehouse } from '../../../src/warehouse/warehouse.js';
@@ -16,6 +17,8 @@ await runExtract(wh, {
   sections: { extract: [{ name: 'inbox', kind: 'local', folder }] },
   reporter: new JsonReporter(process.stderr),
   clock: () => new Date(),
+  // beside the warehouse, in the test's folder: the kill leaves the download folder behind, and the test removes it
+  tempDir: dirname(warehousePath),
   beforeCommit: async (event) => {
     if (event.key !== key) return;
     process.stdout.write('in-transaction\n');
