@@ -34,3 +34,22 @@ export async function fileStorageVersion(wh: Warehouse): Promise<string | undefi
   );
   return version ?? undefined;
 }
+
+/** `v1.3.0` / `v1.3.0+` as one comparable number; undefined for `latest` or anything else. */
+function versionRank(version: string): number | undefined {
+  const match = /^v(\d+)\.(\d+)\.(\d+)\+?$/.exec(version);
+  return match ? Number(match[1]) * 1e6 + Number(match[2]) * 1e3 + Number(match[3]) : undefined;
+}
+
+/**
+ * A line for the log when the open warehouse file is in an older storage format than `warehouse.storage_version`
+ * asks for new files (a warehouse created before the setting existed): DuckDB never converts a file itself.
+ */
+export async function olderFormatNote(wh: Warehouse, settings: Pick<WarehouseSettings, 'storageVersion'>): Promise<string | undefined> {
+  const wanted = settings.storageVersion ?? DEFAULT_STORAGE_VERSION;
+  const actual = await fileStorageVersion(wh);
+  const wantedRank = versionRank(wanted);
+  const actualRank = actual === undefined ? undefined : versionRank(actual);
+  if (wantedRank === undefined || actualRank === undefined || actualRank >= wantedRank) return undefined;
+  return `the warehouse file is in DuckDB's ${actual} storage format, older than the ${wanted} that warehouse.storage_version gives new files (faster to write): copy it into the new format (README, "Configuration") or set storage_version: ${actual!.replace('+', '')} to keep it`;
+}

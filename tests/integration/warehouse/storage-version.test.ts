@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 
-import { fileStorageVersion } from '../../../src/warehouse/storage-version.js';
+import { fileStorageVersion, olderFormatNote } from '../../../src/warehouse/storage-version.js';
 import { Warehouse } from '../../../src/warehouse/warehouse.js';
 
 let dir: string;
@@ -45,7 +45,17 @@ it('opens and writes a warehouse that an older setup created in DuckDB’s defau
     await wh.run('INSERT INTO kept VALUES (43)');
     expect(await wh.scalar('SELECT CAST(sum(answer) AS VARCHAR) FROM kept')).toBe('85');
     expect(await fileStorageVersion(wh)).toBe('v1.0.0+');
+    // a build says so, with what to do, unless pipeline.yml keeps that format
+    expect(await olderFormatNote(wh, {})).toMatch(/in DuckDB's v1\.0\.0\+ storage format, older than the v1\.3\.0 .*storage_version: v1\.0\.0 to keep it/);
+    expect(await olderFormatNote(wh, { storageVersion: 'v1.0.0' })).toBeUndefined();
+    expect(await olderFormatNote(wh, { storageVersion: 'latest' })).toBeUndefined();
   } finally {
     wh.close();
+  }
+  const current = await Warehouse.open({ path: join(dir, 'current.duckdb') });
+  try {
+    expect(await olderFormatNote(current, {})).toBeUndefined();
+  } finally {
+    current.close();
   }
 });
