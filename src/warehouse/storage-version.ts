@@ -14,8 +14,8 @@ import type { Warehouse } from './warehouse.js';
  * measured the same (19.1–19.5 s), so the default is the oldest format with the gain: the file, and the published
  * copy, open in DuckDB 1.3.0 or later.
  *
- * DuckDB applies the setting when it creates a file; a warehouse created in an older format stays in it (README,
- * "The warehouse file").
+ * DuckDB applies the setting when it creates a file; a warehouse created in an older format stays in it, and a build
+ * logs {@link olderFormatNote} (README, "Configuration", says how to convert it).
  */
 export const DEFAULT_STORAGE_VERSION = 'v1.3.0';
 
