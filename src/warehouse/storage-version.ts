@@ -1,3 +1,5 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+import { ConfigError } from '../errors.js';
 import type { WarehouseSettings } from '../project/types.js';
 import type { Warehouse } from './warehouse.js';
 
@@ -52,4 +54,22 @@ export async function olderFormatNote(wh: Warehouse, settings: Pick<WarehouseSet
   const actualRank = actual === undefined ? undefined : versionRank(actual);
   if (wantedRank === undefined || actualRank === undefined || actualRank >= wantedRank) return undefined;
   return `the warehouse file is in DuckDB's ${actual} storage format, older than the ${wanted} that warehouse.storage_version gives new files (faster to write): copy it into the new format (README, "Configuration") or set storage_version: ${actual!.replace('+', '')} to keep it`;
+}
+
+/**
+ * When DuckDB refused to open the warehouse with "Failed to set config", whether `warehouse.storage_version` is the
+ * setting it refused (a version this DuckDB does not know): tried alone on an in-memory database, only on that error.
+ */
+export async function storageVersionError(settings: Pick<WarehouseSettings, 'storageVersion'>): Promise<ConfigError | undefined> {
+  if (!settings.storageVersion) return undefined;
+  try {
+    const probe = await DuckDBInstance.create(':memory:', duckdbStorageConfig(settings));
+    probe.closeSync();
+    return undefined;
+  } catch {
+    return new ConfigError(`warehouse.storage_version ${settings.storageVersion} is not a storage version this DuckDB knows`, {
+      location: { file: 'pipeline.yml' },
+      hint: `use one of DuckDB's versions from v0.10.0 on (such as v1.0.0 or ${DEFAULT_STORAGE_VERSION}) or latest`,
+    });
+  }
 }

@@ -6,7 +6,7 @@ import { quoteIdent } from '../compile/node-ids.js';
 import { ExecutionError } from '../errors.js';
 import type { WarehouseSettings } from '../project/types.js';
 import { ALLOCATOR_CONFIG, duckdbMemoryLimit } from './memory-budget.js';
-import { duckdbStorageConfig } from './storage-version.js';
+import { duckdbStorageConfig, storageVersionError } from './storage-version.js';
 import { vacuumConfig } from './vacuum.js';
 import { lockedError, WarehouseLock } from './warehouse-lock.js';
 
@@ -85,6 +85,9 @@ export class Warehouse {
       if (pid || /Could not set lock on file/.test(message)) {
         throw lockedError(path, pid ? { pid: Number(pid), host: 'this host', startedAt: 'unknown', command: 'unknown' } : undefined);
       }
+      // DuckDB does not say which setting it refused; the one a user is likely to have mistyped is checked alone
+      const refused = /Failed to set config/.test(message) ? await storageVersionError(settings) : undefined;
+      if (refused) throw refused;
       throw new ExecutionError(`cannot open the warehouse ${path}: ${message}`, { cause: error });
     }
   }

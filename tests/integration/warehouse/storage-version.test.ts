@@ -33,6 +33,14 @@ it('creates a new warehouse file in the v1.3.0 storage format, or the one pipeli
   expect(await versionOf(join(dir, 'old-format.duckdb'))).toBe('v1.0.0+');
 });
 
+it('names warehouse.storage_version when DuckDB does not know the version (DuckDB itself only says it failed to set a config)', async () => {
+  await expect(Warehouse.open({ path: join(dir, 'w.duckdb'), storageVersion: 'v9.9.9' })).rejects.toThrow(
+    /warehouse\.storage_version v9\.9\.9 is not a storage version this DuckDB knows/,
+  );
+  // and the lock is released: the same file opens with a good setting
+  expect(await versionOf(join(dir, 'w.duckdb'))).toBe('v1.3.0+');
+});
+
 it('opens and writes a warehouse that an older setup created in DuckDB’s default format', async () => {
   const path = join(dir, 'legacy.duckdb');
   const instance = await DuckDBInstance.create(path);
