@@ -44,7 +44,8 @@ export interface ExportOutcome {
  * destination. The period's rows are frozen, so exporting it again (reopen and close, or a retry with
  * `revrec export close --period`) writes the same data under the same names; only control's timestamp moves.
  *
- * Each type is written with `COPY` of its export SELECT over `exports.exp_<type>` to a temporary name in a local
+ * Each type is written with `COPY` of its export SELECT over `exports.exp_<type>` (orders and invoices: the frozen
+ * snapshot the model returns for a closed period, ExportType.frozenSnapshot) to a temporary name in a local
  * staging folder, hashed, and queued for delivery at once (uploads overlap the next `COPY`); the manifest goes last. The run, its files and every delivery
  * are recorded in `meta.export_*`. A failed delivery throws {@link ExportDeliveryError} after recording it.
  */
@@ -127,5 +128,7 @@ function sourceOf(type: ExportType, period: number, exportedAt: Date): { source:
     // control: which period closed and when this export ran.
     return { source: `(SELECT CAST(${period} AS INTEGER) AS Closed_Period, ${timestampLiteral(exportedAt)} AS Export_Timestamp)` };
   }
-  return { source: relationName('exports', type.model), where: `Actg_Period = ${period}` };
+  // a closed period's rows of orders and invoices are the frozen snapshot's, which the model itself returns for it
+  const relation = type.frozenSnapshot ? relationName('meta', type.frozenSnapshot) : relationName('exports', type.model);
+  return { source: relation, where: `Actg_Period = ${period}` };
 }

@@ -40,6 +40,13 @@ export interface ExportType {
   readonly orderBy: readonly string[];
   /** Journals are exported only for closed periods. */
   readonly closedPeriodsOnly?: boolean;
+  /**
+   * The `meta` table the freeze copies the model's rows of the closing period into (freeze-period.ts), which the
+   * model returns for every closed period: the close-period export reads it directly. Through the model, DuckDB also
+   * runs the current period's branch (for invoices the anti-join with every frozen document: 0.29 s against 6 ms for
+   * the totals of a closed period at 1M lines) only to filter it away.
+   */
+  readonly frozenSnapshot?: string;
 }
 
 const c = (name: string, kind: ColumnKind): ExportColumn => ({ name, kind });
@@ -85,6 +92,7 @@ export const EXPORT_TYPES: readonly ExportType[] = [
   {
     name: 'orders',
     model: 'exp_orders',
+    frozenSnapshot: 'frozen_orders',
     columns: [
       c('Actg_Period', 'period'),
       c('Sales_Order_Id', 'text'),
@@ -130,6 +138,7 @@ export const EXPORT_TYPES: readonly ExportType[] = [
   {
     name: 'invoices',
     model: 'exp_invoices',
+    frozenSnapshot: 'frozen_invoices',
     columns: [
       c('Actg_Period', 'period'),
       c('Sales_Order_Id', 'text'),

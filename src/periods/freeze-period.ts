@@ -1,4 +1,5 @@
 import { ExecutionError } from '../errors.js';
+import { EXPORT_TYPES } from '../export/export-types.js';
 import { faultPoint } from '../testing/fault-points.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { logEverythingChanged } from './change-log.js';
@@ -63,8 +64,8 @@ export function freezeStatements(period: number): string[] {
     `INSERT INTO meta.frozen_line_periods BY NAME SELECT * ${lines}`,
     `DELETE FROM meta.frozen_line_state WHERE line_key IN (SELECT line_key ${lines})`,
     `INSERT INTO meta.frozen_line_state (${LINE_STATE_COLUMN_LIST}) SELECT ${LINE_STATE_COLUMN_LIST} ${lines}`,
-    `INSERT INTO meta.frozen_orders BY NAME SELECT * FROM exports.exp_orders WHERE Actg_Period = ${period}`,
-    `INSERT INTO meta.frozen_invoices BY NAME SELECT * FROM exports.exp_invoices WHERE Actg_Period = ${period}`,
+    // the export models' rows of the period, which they return from these snapshots once it is closed
+    ...EXPORT_TYPES.flatMap((t) => (t.frozenSnapshot ? [`INSERT INTO meta.${t.frozenSnapshot} BY NAME SELECT * FROM exports.${t.model} WHERE Actg_Period = ${period}`] : [])),
   ];
 }
 
