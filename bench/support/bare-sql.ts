@@ -172,7 +172,8 @@ export async function bareExport(
     const control = continuous
       ? '(SELECT CAST(NULL AS INTEGER) AS Closed_Period, CAST(now() AS TIMESTAMP) AS Export_Timestamp, CAST(0 AS BIGINT) AS Version)'
       : `(SELECT CAST(${options.period} AS INTEGER) AS Closed_Period, CAST(now() AS TIMESTAMP) AS Export_Timestamp)`;
-    let source = type.model ? relationName('exports', type.model) : control;
+    // a closed period's orders and invoices are read from their frozen snapshot, as the engine reads them
+    let source = !type.model ? control : !continuous && type.frozenSnapshot ? relationName('meta', type.frozenSnapshot) : relationName('exports', type.model);
     let where = !type.model ? undefined : continuous ? (type.closedPeriodsOnly ? `Actg_Period < ${options.currentPeriod}` : undefined) : `Actg_Period = ${options.period}`;
     if (options.rememberSent && type.model) {
       // What a first continuous export must keep so the next run sends only changes: the rows sent, as a table,
