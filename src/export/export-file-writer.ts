@@ -7,6 +7,7 @@ import type { Warehouse } from '../warehouse/warehouse.js';
 import { hashFile } from './file-hash.js';
 import { exportSelect } from './export-select.js';
 import type { ExportFormat } from './export-select.js';
+import { FROZEN_SNAPSHOTS } from './export-types.js';
 import type { ExportType, ExportTypeName } from './export-types.js';
 
 /** One file an export run wrote locally, as the manifest and `meta.export_files` describe it. */
@@ -132,8 +133,7 @@ export async function amountScaleOf(wh: Warehouse): Promise<number> {
     'SELECT max(minor_unit) FROM intermediate.int_contract_lines',
     'SELECT max(minor_unit) FROM intermediate.int_documents',
     'SELECT max(minor_unit) FROM meta.frozen_line_periods',
-    'SELECT max(_amount_minor_unit) FROM meta.frozen_orders',
-    'SELECT max(_amount_minor_unit) FROM meta.frozen_invoices',
+    ...FROZEN_SNAPSHOTS.map((table) => `SELECT max(_amount_minor_unit) FROM meta.${table}`),
   ];
   const value = await wh.scalar<number | null>(`SELECT max(mu) FROM (${sources.join(' UNION ALL ')})`);
   return value === null || value === undefined ? 2 : Number(value);

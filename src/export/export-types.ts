@@ -184,6 +184,9 @@ export const EXPORT_TYPES: readonly ExportType[] = [
   },
 ];
 
+/** The `meta` snapshot tables the freeze writes and a reopen clears (ExportType.frozenSnapshot). */
+export const FROZEN_SNAPSHOTS: readonly string[] = EXPORT_TYPES.flatMap((t) => (t.frozenSnapshot ? [t.frozenSnapshot] : []));
+
 export function exportType(name: ExportTypeName): ExportType {
   const type = EXPORT_TYPES.find((t) => t.name === name);
   if (!type) throw new Error(`Unexpected export type ${name}`);

@@ -1,5 +1,5 @@
 import { ExecutionError } from '../errors.js';
-import { EXPORT_TYPES } from '../export/export-types.js';
+import { EXPORT_TYPES, FROZEN_SNAPSHOTS } from '../export/export-types.js';
 import { faultPoint } from '../testing/fault-points.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { logEverythingChanged } from './change-log.js';
@@ -85,8 +85,7 @@ export async function reopenPeriod(wh: Warehouse, state: PeriodState): Promise<{
        WHERE line_key NOT IN (SELECT line_key FROM meta.frozen_line_state)
        QUALIFY row_number() OVER (PARTITION BY line_key ORDER BY actg_period DESC) = 1`,
     );
-    await wh.run('DELETE FROM meta.frozen_orders WHERE Actg_Period = $1', [period]);
-    await wh.run('DELETE FROM meta.frozen_invoices WHERE Actg_Period = $1', [period]);
+    for (const table of FROZEN_SNAPSHOTS) await wh.run(`DELETE FROM meta.${table} WHERE Actg_Period = $1`, [period]);
     await wh.run('DELETE FROM meta.period_closes WHERE actg_period = $1', [period]);
     await logEverythingChanged(wh, `reopen ${period}`, period);
   });
