@@ -11,7 +11,7 @@ import { registerUdfs } from '../udf/index.js';
 import { vacuumForBuild } from '../warehouse/vacuum.js';
 import { ensureStateTables, runBeforeTestsHooks, runPostBuildHooks } from '../warehouse/state-tables.js';
 import type { TestNarrowing } from '../warehouse/state-tables.js';
-import { DEFAULT_STORAGE_VERSION, olderFormatNote } from '../warehouse/storage-version.js';
+import { olderFormatNote, wantedStorageVersion } from '../warehouse/storage-version.js';
 import { Warehouse } from '../warehouse/warehouse.js';
 import { writeCompiledSql, writeManifest, writeRunResults } from './artifacts.js';
 import { executePlan } from './execute-plan.js';
@@ -91,7 +91,7 @@ export async function runBuild(request: BuildRequest): Promise<BuildOutcome> {
     await writeArtifacts();
     await ensureStateTables(wh);
     const formatNote = await olderFormatNote(wh, project.settings.warehouse);
-    if (formatNote) request.reporter.log('info', formatNote, { storage_version: project.settings.warehouse.storageVersion ?? DEFAULT_STORAGE_VERSION });
+    if (formatNote) request.reporter.log('info', formatNote, { storage_version: wantedStorageVersion(project.settings.warehouse) });
     registerUdfs(wh.connection, wh.databaseKey);
     const vacuum = await vacuumForBuild(wh, project.settings.warehouse, { fullRefresh: request.fullRefresh ?? false, incrementalTables: incrementalTables(graph) });
     if (vacuum.compaction) {

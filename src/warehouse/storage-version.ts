@@ -24,9 +24,14 @@ export const DEFAULT_STORAGE_VERSION = 'v1.3.0';
 /** What `warehouse.storage_version` accepts: a DuckDB storage version such as v1.3.0, or `latest`. */
 export const STORAGE_VERSION_PATTERN = /^(v\d+\.\d+\.\d+|latest)$/;
 
+/** The storage format a file created now gets: `warehouse.storage_version`, or the default. */
+export function wantedStorageVersion(settings: Pick<WarehouseSettings, 'storageVersion'>): string {
+  return settings.storageVersion ?? DEFAULT_STORAGE_VERSION;
+}
+
 /** DuckDB config for the storage format of files it creates. The bench's bare-SQL side uses it too. */
 export function duckdbStorageConfig(settings: Pick<WarehouseSettings, 'storageVersion'>): Record<string, string> {
-  return { storage_compatibility_version: settings.storageVersion ?? DEFAULT_STORAGE_VERSION };
+  return { storage_compatibility_version: wantedStorageVersion(settings) };
 }
 
 /** The storage format the open warehouse file is in (`v1.3.0+`), or undefined in memory. */
@@ -48,7 +53,7 @@ function versionRank(version: string): number | undefined {
  * asks for new files (a warehouse created before the setting existed): DuckDB never converts a file itself.
  */
 export async function olderFormatNote(wh: Warehouse, settings: Pick<WarehouseSettings, 'storageVersion'>): Promise<string | undefined> {
-  const wanted = settings.storageVersion ?? DEFAULT_STORAGE_VERSION;
+  const wanted = wantedStorageVersion(settings);
   const actual = await fileStorageVersion(wh);
   const wantedRank = versionRank(wanted);
   const actualRank = actual === undefined ? undefined : versionRank(actual);
