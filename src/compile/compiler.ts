@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { CompileError, RevrecError } from '../errors.js';
 import { mergeConfig, resolveConfig } from '../project/model-config.js';
 import type { DataTestSpec, ModelDef, Project } from '../project/types.js';
@@ -12,10 +12,16 @@ import type { CompiledGraph, GraphNode, ModelNode, SeedNode, SourceNode, TestNod
 import { nodeId, quoteIdent, relationName } from './node-ids.js';
 import { REF_TOKEN, TemplateEngine, THIS_TOKEN } from './template-engine.js';
 import type { RenderOutput } from './template-engine.js';
+import { TemplateSpecCache } from './template-spec-cache.js';
 
 export interface CompileOptions {
   /** `--vars`, merged over `vars:` of pipeline.yml. */
   readonly vars?: Readonly<Record<string, unknown>>;
+  /**
+   * Keep the templates' compiled form in the target folder for the next command (TemplateSpecCache, on by default;
+   * false keeps it in this process only).
+   */
+  readonly templateCache?: boolean;
 }
 
 interface RenderedModel {
@@ -46,7 +52,8 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
 
   const sourceRelations = new Map(sourceNodes.map((s) => [`${s.sourceName}.${s.tableName}`, s.relation]));
   const refNames = new Set([...project.models.map((m) => m.name), ...project.seeds.map((s) => s.name)]);
-  const engine = new TemplateEngine({ vars, macros: project.macros, refNames, sources: sourceRelations });
+  const specs = TemplateSpecCache.open(options.templateCache === false ? undefined : resolve(project.root, project.settings.targetPath));
+  const engine = new TemplateEngine({ vars, macros: project.macros, refNames, sources: sourceRelations }, specs);
 
   // Pass 1: render every model; ref() leaves a token because the target's final schema/alias may be set by its own
   // inline {{config}}, which is only known once every model has been rendered.
@@ -157,6 +164,7 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
     nodes[test.id] = test;
   }
   if (errors.length) throw new CompileError(errors);
+  specs.save();
 
   const { order, children } = topologicalOrder(Object.keys(nodes), (id) => nodes[id]!.dependsOn, (id) => nodes[id]!.path, (id) => nodes[id]!.name);
   return { schemaVersion: MANIFEST_SCHEMA_VERSION, projectName, nodes, order, children, vars };

@@ -6,6 +6,7 @@ import type { RawModelConfig } from '../project/model-config.js';
 import type { MacroDef } from '../project/types.js';
 import { quoteLiteral } from './node-ids.js';
 import { didYouMean } from './suggest.js';
+import { TemplateSpecCache } from './template-spec-cache.js';
 
 /** Marks a `ref()` in rendered SQL until every model's final schema and materialization are known. */
 export const REF_TOKEN = /\u0001ref:([^\u0001]+)\u0001/g;
@@ -57,7 +58,11 @@ export class TemplateEngine {
   private state: RenderState | undefined;
   private readonly cache = new Map<string, HandlebarsTemplateDelegate>();
 
-  constructor(private readonly env: TemplateEnvironment) {
+  /** `specs`: compiled templates kept between commands (TemplateSpecCache); by default kept in memory only. */
+  constructor(
+    private readonly env: TemplateEnvironment,
+    private readonly specs: TemplateSpecCache = TemplateSpecCache.open(undefined),
+  ) {
     this.registerBuiltins();
     const problems: RevrecError[] = [];
     for (const macro of env.macros) {
@@ -95,7 +100,7 @@ export class TemplateEngine {
     const key = `${file}\u0000${template}`;
     let fn = this.cache.get(key);
     if (!fn) {
-      fn = this.hb.compile(template, { noEscape: true, strict: false, knownHelpersOnly: false });
+      fn = this.hb.template(this.specs.spec(template));
       this.cache.set(key, fn);
     }
     return fn;
@@ -188,7 +193,8 @@ export class TemplateEngine {
     try {
       // Parse now, so a broken macro is reported against its own file rather than every model that calls it (only
       // parsed: generating its code here too cost 10-15 ms of every command's start; it compiles at its first call).
-      this.hb.parse(macro.template);
+      // A macro whose compiled form is cached parsed before.
+      if (!this.specs.knows(macro.template)) this.hb.parse(macro.template);
     } catch (error) {
       throw new CompileError([toCompileProblem(error, macro.path)]);
     }
