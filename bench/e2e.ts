@@ -144,6 +144,10 @@ async function runOnce(flags: Record<string, string>): Promise<Record<string, un
     windows.set('close_freeze', [freezeStart.start, freezeEnd.end]);
     windows.set('close_rebuild', [freezeEnd.end, exportStart.start]);
     windows.set('close_export', [exportStart.start, tEnd]);
+    // The checks' window: the close's start (loading the project, opening the warehouse, compiling, the freshness
+    // check) until the first reconciliation query (close-checks.ts), then the queries, which the bare side also runs.
+    const firstCheck = probe.first(/^SELECT count\(\*\) FROM stage\.stage_records WHERE code = 'FX_PENDING'/, tClose);
+    const checkLeadMs = firstCheck && firstCheck.start < freezeStart.start ? firstCheck.start - tClose : null;
 
     // What the engine wrote, to check the bare SQL writes the same rows.
     const engineRows = await exportedRows(settings, project.root);
@@ -276,6 +280,9 @@ async function runOnce(flags: Record<string, string>): Promise<Record<string, un
       await writeFile(resolve(flags.trace), `${JSON.stringify(trace, null, 1)}\n`);
       say(`trace written to ${resolve(flags.trace)}`);
     }
+    if (checkLeadMs !== null) {
+      say(`close_check: ${sec(checkLeadMs)} before the first reconciliation query (load the project, open the warehouse, compile, freshness check), ${sec(steps.close_check.ms - checkLeadMs)} from there; bare ${sec(bareMs.close_check)}`);
+    }
     say(`build: models ${sec(modelsMs)}, data tests ${sec(testsMs)} (${buildNodes.filter((n) => n.kind === 'test').length} tests); slowest models, engine vs bare:`);
     for (const m of models.slice(0, 8)) say(`    ${m.model.padEnd(32)} ${sec(m.engine_ms)} ${sec(m.bare_ms)} ${m.ratio.toFixed(2).padStart(6)}×  ${m.rows === null ? '' : `${m.rows.toLocaleString('en-US')} rows`}`);
     say(`extract: ${inputRows.toLocaleString('en-US')} rows landed (${Math.round(inputRows / (steps.extract.ms / 1000)).toLocaleString('en-US')} rows/s; bare read ${bareLanded.rows.toLocaleString('en-US')} rows)`);
@@ -314,6 +321,7 @@ async function runOnce(flags: Record<string, string>): Promise<Record<string, un
       // the first continuous export against the bare COPYs alone (without remembering what was sent)
       export_bare_copy_only_ms: ms(bareCopyOnlyMs),
       export_ratio_to_copy_only: ratio(steps.export.ms, bareCopyOnlyMs),
+      close_check_lead_ms: checkLeadMs === null ? null : ms(checkLeadMs),
       ...(profiles.length ? { profiles } : {}),
       same_rows_as_bare: sameRows.ok,
       peak_rss_mb: pipelinePeakRss,
