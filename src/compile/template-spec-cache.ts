@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Handlebars from 'handlebars';
 
 /** The options every template is compiled with (TemplateEngine): part of the cache key, since they shape the code. */
@@ -89,7 +88,7 @@ export class TemplateSpecCache {
     if (!this.file || !existsSync(dirname(this.file))) return;
     if (!this.changed && Object.keys(this.stored).length === this.used.size) return;
     const content: CacheFile = { handlebars: Handlebars.VERSION, templates: Object.fromEntries(this.used) };
-    const temp = `${this.file}.${process.pid}.tmp`;
+    const temp = `${this.file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`; // two writers never share one
     try {
       writeFileSync(temp, JSON.stringify(content));
       renameSync(temp, this.file);
