@@ -19,8 +19,11 @@ interface CacheFile {
 
 const KEY_PREFIX = `${Handlebars.VERSION}\u0000${JSON.stringify(TEMPLATE_COMPILE_OPTIONS)}\u0000`;
 
-/** Precompiled specs already evaluated in this process, shared by every project (a spec holds no helpers). */
-const evaluated = new Map<string, TemplateSpec>();
+/**
+ * Templates compiled or read in this process, with the source each spec came from: shared by every project and
+ * every compile (a spec holds no helpers), so a second compile in one process (a close builds twice) compiles nothing.
+ */
+const inProcess = new Map<string, { readonly spec: TemplateSpec; readonly source: string }>();
 
 /**
  * Handlebars' compiled form of each template, kept between commands. Compiling the templates was nearly all of a
@@ -53,29 +56,31 @@ export class TemplateSpecCache {
   /** Whether this template's compiled form is at hand (it parsed when it was compiled). */
   knows(template: string): boolean {
     const key = keyOf(template);
-    return evaluated.has(key) || this.stored[key] !== undefined;
+    return inProcess.has(key) || this.stored[key] !== undefined;
   }
 
   /** The template's compiled spec: from this process, from the file, or compiled now (parse errors throw here). */
   spec(template: string): TemplateSpec {
     const key = keyOf(template);
-    let source = this.stored[key];
-    let spec = evaluated.get(key);
-    if (!spec && source !== undefined) {
-      try {
-        spec = evaluate(source);
-      } catch {
-        source = undefined; // a damaged entry: compile it again
+    let entry = inProcess.get(key);
+    if (!entry) {
+      const stored = this.stored[key];
+      if (stored !== undefined) {
+        try {
+          entry = { spec: evaluate(stored), source: stored };
+        } catch {
+          // a damaged entry: compiled again below
+        }
       }
+      if (!entry) {
+        const source = Handlebars.precompile(template, TEMPLATE_COMPILE_OPTIONS) as string;
+        entry = { spec: evaluate(source), source };
+      }
+      inProcess.set(key, entry);
     }
-    if (!spec || source === undefined) {
-      source = Handlebars.precompile(template, TEMPLATE_COMPILE_OPTIONS) as string;
-      spec = evaluate(source);
-      this.changed = true;
-    }
-    evaluated.set(key, spec);
-    this.used.set(key, source);
-    return spec;
+    if (this.stored[key] !== entry.source) this.changed = true;
+    this.used.set(key, entry.source);
+    return entry.spec;
   }
 
   /**

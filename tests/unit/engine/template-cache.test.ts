@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { compileProject } from '../../../src/compile/compiler.js';
 import { TEMPLATE_CACHE_FILE } from '../../../src/compile/template-spec-cache.js';
 import { CompileError } from '../../../src/errors.js';
@@ -67,6 +67,21 @@ describe('the compiled-template cache in target/', () => {
     writeFileSync(fixture.path('target', TEMPLATE_CACHE_FILE), JSON.stringify({ handlebars: '0.0.1', templates: broken }));
     expect((await compiled()).nodes).toEqual(expected);
     expect(cacheFile().handlebars).toBe(Handlebars.VERSION);
+  });
+
+  it('compiles a template once per process, with or without the file', async () => {
+    const marker = `-- ${Math.random()}`; // text no other test compiled in this process
+    fixture = await createFixtureProject({ ...FILES, 'models/once.sql': `select 1 as x ${marker}` });
+    const precompile = vi.spyOn(Handlebars, 'precompile');
+    try {
+      await compiled({ templateCache: false });
+      expect(precompile.mock.calls.filter(([text]) => String(text).includes(marker))).toHaveLength(1);
+      await compiled({ templateCache: false });
+      await compiled();
+      expect(precompile.mock.calls.filter(([text]) => String(text).includes(marker))).toHaveLength(1);
+    } finally {
+      precompile.mockRestore();
+    }
   });
 
   it('with templateCache false writes nothing', async () => {
