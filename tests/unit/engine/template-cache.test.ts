@@ -84,6 +84,21 @@ describe('the compiled-template cache in target/', () => {
     }
   });
 
+  it('renders a macro called as a partial unescaped, compiled now and from the file', async () => {
+    fixture = await createFixtureProject({
+      'target/.keep': '',
+      'macros/quoted.hbs': "where name = {{literal x}} and y <> '{{x}}'",
+      'models/q.sql': `select 1 {{> quoted x="O'Brien & <co>"}}`,
+    });
+    const expected = "select 1 where name = 'O''Brien & <co>' and y <> 'O'Brien & <co>'";
+    for (let i = 0; i < 2; i++) {
+      const q = Object.values((await compiled()).nodes).find((n) => n.name === 'q');
+      expect(q?.kind === 'model' && q.compiledSql).toBe(expected);
+    }
+    // the model only: a macro called only as a partial is compiled by Handlebars itself, at its first call
+    expect(Object.keys(cacheFile().templates)).toHaveLength(1);
+  });
+
   it('with templateCache false writes nothing', async () => {
     fixture = await createFixtureProject({ ...FILES, 'target/.keep': '' });
     await compiled({ templateCache: false });
