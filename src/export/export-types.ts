@@ -184,8 +184,13 @@ export const EXPORT_TYPES: readonly ExportType[] = [
   },
 ];
 
-/** The `meta` snapshot tables the freeze writes and a reopen clears (ExportType.frozenSnapshot). */
-export const FROZEN_SNAPSHOTS: readonly string[] = EXPORT_TYPES.flatMap((t) => (t.frozenSnapshot ? [t.frozenSnapshot] : []));
+/** The types whose model's rows of a closed period the freeze copies into a `meta` snapshot (frozenSnapshot). */
+export const SNAPSHOT_TYPES: readonly (ExportType & { readonly model: string; readonly frozenSnapshot: string })[] = EXPORT_TYPES.flatMap((t) =>
+  t.model && t.frozenSnapshot ? [{ ...t, model: t.model, frozenSnapshot: t.frozenSnapshot }] : [],
+);
+
+/** The `meta` snapshot tables the freeze writes and a reopen clears. */
+export const FROZEN_SNAPSHOTS: readonly string[] = SNAPSHOT_TYPES.map((t) => t.frozenSnapshot);
 
 export function exportType(name: ExportTypeName): ExportType {
   const type = EXPORT_TYPES.find((t) => t.name === name);

@@ -1,5 +1,5 @@
 import { ExecutionError } from '../errors.js';
-import { EXPORT_TYPES, FROZEN_SNAPSHOTS } from '../export/export-types.js';
+import { FROZEN_SNAPSHOTS, SNAPSHOT_TYPES } from '../export/export-types.js';
 import { faultPoint } from '../testing/fault-points.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { logEverythingChanged } from './change-log.js';
@@ -65,7 +65,7 @@ export function freezeStatements(period: number): string[] {
     `DELETE FROM meta.frozen_line_state WHERE line_key IN (SELECT line_key ${lines})`,
     `INSERT INTO meta.frozen_line_state (${LINE_STATE_COLUMN_LIST}) SELECT ${LINE_STATE_COLUMN_LIST} ${lines}`,
     // the export models' rows of the period, which they return from these snapshots once it is closed
-    ...EXPORT_TYPES.flatMap((t) => (t.frozenSnapshot ? [`INSERT INTO meta.${t.frozenSnapshot} BY NAME SELECT * FROM exports.${t.model} WHERE Actg_Period = ${period}`] : [])),
+    ...SNAPSHOT_TYPES.map((t) => `INSERT INTO meta.${t.frozenSnapshot} BY NAME SELECT * FROM exports.${t.model} WHERE Actg_Period = ${period}`),
   ];
 }
 
