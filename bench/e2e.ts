@@ -8,6 +8,7 @@ import '../src/cli/register-layers.js';
 import '../src/export/pipeline-export-step.js';
 import { systemClock } from '../src/clock.js';
 import { readExportConfig } from '../src/export/export-config.js';
+import { CLOSE_CHECK_QUERIES } from '../src/periods/close-checks.js';
 import { closePeriod } from '../src/periods/period-service.js';
 import { runPipeline } from '../src/pipeline/pipeline-service.js';
 import { PIPELINE_STEPS } from '../src/pipeline/pipeline-steps.js';
@@ -146,7 +147,7 @@ async function runOnce(flags: Record<string, string>): Promise<Record<string, un
     windows.set('close_export', [exportStart.start, tEnd]);
     // The checks' window: the close's start (loading the project, opening the warehouse, compiling, the freshness
     // check) until the first reconciliation query (close-checks.ts), then the queries, which the bare side also runs.
-    const firstCheck = probe.first(/^SELECT count\(\*\) FROM stage\.stage_records WHERE code = 'FX_PENDING'/, tClose);
+    const firstCheck = probe.statements.find((st) => st.start >= tClose && st.sql === CLOSE_CHECK_QUERIES[0]);
     const checkLeadMs = firstCheck && firstCheck.start < freezeStart.start ? firstCheck.start - tClose : null;
 
     // What the engine wrote, to check the bare SQL writes the same rows.
