@@ -35,7 +35,8 @@ const EPHEMERAL_PREFIX = '__revrec_ephemeral__';
 /**
  * Project → CompiledGraph, with no database I/O: renders every model, seed, source and test, resolves `ref()` to
  * relations (ephemeral models become CTEs), builds the DAG with a stable order and checks it for cycles. Every
- * error in every file is collected first and thrown as one CompileError.
+ * error in every file is collected first and thrown as one CompileError. The templates' compiled form is read from
+ * and saved to the target folder (TemplateSpecCache) unless `templateCache` is false.
  */
 export function compileProject(project: Project, options: CompileOptions = {}): CompiledGraph {
   const projectName = project.settings.name;

@@ -49,7 +49,7 @@ export interface BuildOutcome {
   readonly result?: RunResult;
 }
 
-/** Load + compile. No database, no files written. */
+/** Load + compile. No database; the only file written is the compiled-template cache in target/ (template-spec-cache.ts). */
 export async function compileRequest(request: CompileRequest): Promise<{ project: Project; graph: CompiledGraph }> {
   return compileLoaded(await loadProject(request.projectDir, request.env ?? process.env), request.vars);
 }
