@@ -1,23 +1,28 @@
 import { Slots } from './slots.js';
 
 /**
- * The files of one extract run land side by side but take their turns in version order: a file starts landing only
- * after every earlier version has started (so the lanes are granted in version order), and commits only after every
- * earlier version has committed or been settled otherwise (recorded as failed or duplicate, not downloaded, or
+ * The files of one extract run land side by side but take their turns in version order: a file commits only after
+ * every earlier version has committed or been settled otherwise (recorded as failed or duplicate, not downloaded, or
  * skipped). So whatever the run committed before a crash is a prefix of its versions, and the run after the crash
  * gives the remaining files the versions an uninterrupted run would have given them (the crash-safety trials
- * compare the two byte for byte). Versions start in key order, so a file only ever waits for files before it, and
- * those hold a lane or need none: no wait can go round in a circle.
+ * compare the two byte for byte).
+ *
+ * No wait can go round in a circle: a file only ever waits for lower versions, and the workers take the files in
+ * version order except for one worker's first file (the largest, see `extractFiles`), whose lower versions the other
+ * worker takes in order. When there are fewer lanes than workers, a worker may also wait for a lane, so the lanes are
+ * then granted in version order too (a file starts landing only after every earlier version has started): otherwise
+ * a later version could hold the only lane while waiting to commit after an earlier one that needs it.
  */
 export class LoadOrder {
   private readonly lanes: Slots;
-  private readonly starting: Turns;
+  /** Undefined when every worker has a lane of its own: then no worker ever waits for a lane. */
+  private readonly starting: Turns | undefined;
   private readonly committing: Turns;
 
-  /** `versions`: every version the run will settle; `lanes`: how many files land at once. */
-  constructor(versions: readonly bigint[], lanes: number) {
+  /** `versions`: every version the run will settle; `lanes`: how many files land at once; `workers`: how many ask. */
+  constructor(versions: readonly bigint[], lanes: number, workers: number) {
     this.lanes = new Slots(lanes);
-    this.starting = new Turns(versions);
+    this.starting = lanes < workers ? new Turns(versions) : undefined;
     this.committing = new Turns(versions);
   }
 
@@ -26,9 +31,9 @@ export class LoadOrder {
    * before COMMIT; the version counts as committed once `fn` returns.
    */
   async land<T>(version: bigint, fn: (commitTurn: () => Promise<void>) => Promise<T>): Promise<T> {
-    await this.starting.wait(version);
+    await this.starting?.wait(version);
     const release = await this.lanes.acquire();
-    this.starting.pass(version);
+    this.starting?.pass(version);
     try {
       const value = await fn(() => this.committing.wait(version));
       this.committing.pass(version);
@@ -40,7 +45,7 @@ export class LoadOrder {
 
   /** Writes a manifest row of `version` with no landing (failed, duplicate) in its commit turn. */
   async record<T>(version: bigint, fn: () => Promise<T>): Promise<T> {
-    this.starting.pass(version);
+    this.starting?.pass(version);
     await this.committing.wait(version);
     const value = await fn();
     this.committing.pass(version);
@@ -49,7 +54,7 @@ export class LoadOrder {
 
   /** The file of `version` is done, whatever happened to it (idempotent), so later versions never wait for it. */
   settle(version: bigint): void {
-    this.starting.pass(version);
+    this.starting?.pass(version);
     this.committing.pass(version);
   }
 }

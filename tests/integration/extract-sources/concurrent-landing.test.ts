@@ -61,6 +61,38 @@ describe('two files landing at once (threads: 2)', () => {
     ]);
   });
 
+  it('takes the largest file first, lands on single-threaded DuckDB, commits in key order and restores the threads', async () => {
+    // orders_2.csv is the largest and comes third: one worker lands it while the other takes versions 1, 2, 4, 5.
+    await localDeliver(inbox, {
+      'invoices.csv': invoicesCsv(30),
+      'orders.csv': manyOrders(50),
+      'orders_2.csv': manyOrders(3000, 'SX'),
+      'orders_3.csv': manyOrders(20, 'SY'),
+      'orders_4.csv': manyOrders(10, 'SZ'),
+    });
+    const observer = await h.wh.session();
+    const threadsWhileLanding = new Set<string>();
+    try {
+      const outcome = await h.extract([localSource('inbox', inbox)], {
+        beforeCommit: async () => {
+          threadsWhileLanding.add(String(await observer.scalar("SELECT current_setting('threads')")));
+        },
+      });
+      expect(Object.values(statuses(outcome))).toEqual(['loaded', 'loaded', 'loaded', 'loaded', 'loaded']);
+    } finally {
+      observer.close();
+    }
+    expect([...threadsWhileLanding]).toEqual(['1']);
+    expect(String(await h.wh.scalar("SELECT current_setting('threads')"))).toBe('2');
+    expect((await h.manifest('inbox')).map((r) => `${r.version} ${r.file_key}`)).toEqual(['1 invoices.csv', '2 orders.csv', '3 orders_2.csv', '4 orders_3.csv', '5 orders_4.csv']);
+    expect(await h.rows('SELECT _file, count(*)::INT AS n, min(_version)::VARCHAR AS v FROM raw.orders GROUP BY _file ORDER BY _file')).toEqual([
+      { _file: 'orders.csv', n: 50, v: '2' },
+      { _file: 'orders_2.csv', n: 3000, v: '3' },
+      { _file: 'orders_3.csv', n: 20, v: '4' },
+      { _file: 'orders_4.csv', n: 10, v: '5' },
+    ]);
+  });
+
   it('a landing that fails rolls back only its own file; the file beside it commits, and the next run lands the failed one', async () => {
     await localDeliver(inbox, { 'invoices.csv': invoicesCsv(30), 'orders.csv': manyOrders(800) });
     const both = barrier(2);
