@@ -31,15 +31,29 @@ export async function openBare(path: string, settings: WarehouseSettings, tempDi
   // the same file format as the warehouse (storage-version.ts): like with like
   const instance = await DuckDBInstance.create(path, { ...NO_EXTENSION_DOWNLOADS, ...duckdbResourceConfig(settings), ...duckdbStorageConfig(settings), temp_directory: tempDirectory });
   const connection = await instance.connect();
+  let closed = false;
   return {
     path,
     instance,
     connection,
     close: () => {
+      if (closed) return;
+      closed = true;
       connection.closeSync();
       instance.closeSync();
     },
   };
+}
+
+/**
+ * Closes the bare warehouse and opens it again with its UDFs, as a command of its own would find it: DuckDB's buffers
+ * empty (the file itself still in the OS cache, as it is for the engine's next command).
+ */
+export async function reopenBare(db: BareDb, settings: WarehouseSettings, tempDirectory: string): Promise<BareDb> {
+  db.close();
+  const reopened = await openBare(db.path, settings, tempDirectory);
+  registerUdfs(reopened.connection, reopened.instance);
+  return reopened;
 }
 
 /** Rows a statement reported (`Count` of CREATE TABLE AS / COPY), else rows changed. */
