@@ -1,4 +1,4 @@
-import { copyFile, mkdir } from 'node:fs/promises';
+import { copyFile, mkdir, open } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -215,6 +215,12 @@ export async function bareExport(
 export async function barePublish(db: BareDb, to: string): Promise<void> {
   await db.connection.run('CHECKPOINT');
   await copyFile(db.path, resolve(to));
+  const handle = await open(resolve(to), 'r'); // on disk, as the engine's publish makes its copy before the rename
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Bare freeze: the statements of `src/periods/freeze-period.ts` (freezeStatements) in one transaction. */

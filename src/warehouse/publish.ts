@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { copyFile, link, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, link, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { ExecutionError, messageOf } from '../errors.js';
@@ -25,7 +25,7 @@ export interface PublishResult {
  *    warehouse (about a tenth of the file after a day's run), or copied whole when it is missing, or when a process
  *    still has it open (an analyst who opened `publish_path` two publishes ago: DuckDB's file lock tells), or when it
  *    has another link;
- * 3. links it to a temporary name and renames that over `publish_path`.
+ * 3. flushes it to disk, links it to a temporary name and renames that over `publish_path` (and flushes the folder).
  * An analyst who has the published file open keeps reading the old inode undisturbed and sees the new data after
  * reopening; the running warehouse is never opened by anyone else, so a reader never blocks a run. A run killed in
  * step 2 leaves the other copy half patched; `publish_path` still names the good one, and the next publish finishes
@@ -56,6 +56,8 @@ export async function publishWarehouse(wh: Warehouse, publishPath: string, root:
       cause: error,
     });
   }
+  // On disk before the rename makes it the published file: after a power cut, publish_path names a whole copy.
+  await fsyncPath(copy);
   faultPoint('publish.copied');
   const temp = `${target}.${process.pid}.tmp`;
   try {
@@ -65,7 +67,23 @@ export async function publishWarehouse(wh: Warehouse, publishPath: string, root:
     await rm(temp, { force: true });
     throw error;
   }
+  await fsyncPath(dirname(target)); // the rename itself
   return { path: target, bytes: statSync(target).size, how, written };
+}
+
+/**
+ * Flushes a file (or a folder's entries) to disk. A filesystem that cannot sync a folder (EINVAL, EISDIR on some
+ * platforms) is left as it is: the file's own data was synced first.
+ */
+async function fsyncPath(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } catch (error) {
+    if (!['EINVAL', 'EISDIR', 'EPERM'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Filesystems without hard links (some network and FAT mounts) refuse link() with these. */
