@@ -205,6 +205,7 @@ async function runOnce(flags: Record<string, string>): Promise<Record<string, un
         await bareCloseChecks(bare);
         bareCheckWarmMs = performance.now() - start;
       }
+      bare.close(); // as the engine's pipeline closes its warehouse when it ends: not part of the close
       // The close builds before its checks only when the warehouse is not current; otherwise it runs the data tests,
       // unless the build it holds passed them all (testsReused). Then the reconciliation queries (close-checks.ts).
       const checkBuildMs = await timed('close_check', async () => {

@@ -46,11 +46,10 @@ export async function openBare(path: string, settings: WarehouseSettings, tempDi
 }
 
 /**
- * Closes the bare warehouse and opens it again with its UDFs, as a command of its own would find it: DuckDB's buffers
+ * Opens the bare warehouse again (after `close()`) with its UDFs, as a command of its own finds it: DuckDB's buffers
  * empty (the file itself still in the OS cache, as it is for the engine's next command).
  */
 export async function reopenBare(db: BareDb, settings: WarehouseSettings, tempDirectory: string): Promise<BareDb> {
-  db.close();
   const reopened = await openBare(db.path, settings, tempDirectory);
   registerUdfs(reopened.connection, reopened.instance);
   return reopened;
