@@ -122,7 +122,7 @@ export async function extractFile(ctx: FileContext, file: RemoteFile, history: F
   if (unsafe !== undefined) {
     // S3 keys may hold `..`; such a name never becomes a local path. Recorded, so it is reported once, not every run.
     const message = `${file.key}: refused because the key ${unsafe}; rename the file in the source`;
-    return recordFailure(ctx, work, base(listed, null), file.key, 'UNSAFE_KEY', message);
+    return await recordFailure(ctx, work, base(listed, null), file.key, 'UNSAFE_KEY', message);
   }
 
   const releaseDownload = await work.downloads.acquire();
@@ -154,14 +154,14 @@ export async function extractFile(ctx: FileContext, file: RemoteFile, history: F
     try {
       prepared = await prepareFile(download.localPath, file.key, { patterns: source.patterns, tempDir: ctx.tempDir });
     } catch (error) {
-      return recordFailure(ctx, work, row, file.key, 'LOAD_ERROR', `${file.key}: could not be read: ${messageOf(error)}`);
+      return await recordFailure(ctx, work, row, file.key, 'LOAD_ERROR', `${file.key}: could not be read: ${messageOf(error)}`);
     }
-    if (!prepared.ok) return recordFailure(ctx, work, row, file.key, prepared.code, prepared.message);
+    if (!prepared.ok) return await recordFailure(ctx, work, row, file.key, prepared.code, prepared.message);
     try {
       return await work.order.land(version, (commitTurn) => land(ctx, prepared, file.key, row, version, commitTurn));
     } catch (error) {
       // The landing rolled back, so its version holds nothing: the failure is recorded under it.
-      return recordFailure(ctx, work, row, file.key, 'LOAD_ERROR', `${file.key}: landing failed and was rolled back: ${messageOf(error)}`);
+      return await recordFailure(ctx, work, row, file.key, 'LOAD_ERROR', `${file.key}: landing failed and was rolled back: ${messageOf(error)}`);
     } finally {
       await prepared.dispose();
     }

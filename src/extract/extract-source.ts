@@ -166,6 +166,9 @@ async function extractFiles(context: FileContext, files: readonly RemoteFile[], 
         outcomes[i] = version === undefined ? skipped[i]! : await extractFile(ctx, files[i]!, histories.get(files[i]!.key), { version, order, downloads });
       } catch (error) {
         stopped = true;
+        // No one takes the rest now: their turns pass, so the file beside (the largest, taken first, may be waiting
+        // to commit after versions below it) finishes instead of waiting forever.
+        for (const v of taking.slice(next).map((j) => versions[j])) if (v !== undefined) order.settle(v);
         throw error;
       } finally {
         if (version !== undefined) order.settle(version);

@@ -1,9 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
+import { runExtract } from '../../../src/extract/extract-service.js';
+import { JsonReporter } from '../../../src/reporter/json-reporter.js';
+import type { LogLevel } from '../../../src/reporter/reporter.js';
 import { ExtractHarness, fileOutcome, invoicesCsv, localDeliver, localSource, manyOrders, statuses } from './extract-sources-kit.js';
 
 /**
@@ -91,6 +95,28 @@ describe('two files landing at once (threads: 2)', () => {
       { _file: 'orders_3.csv', n: 20, v: '4' },
       { _file: 'orders_4.csv', n: 10, v: '5' },
     ]);
+  });
+
+  it('an error that stops the workers (not a file\'s) does not leave the largest file waiting for versions no one takes', async () => {
+    // orders_2.csv (version 3) is taken first; the other worker lands version 1 and then throws, so version 2 is
+    // never taken. Version 3 must not wait for it forever: the extract ends with the error.
+    await localDeliver(inbox, { 'invoices.csv': invoicesCsv(30), 'orders.csv': manyOrders(20), 'orders_2.csv': manyOrders(3000, 'SX') });
+    class BreakingReporter extends JsonReporter {
+      override log(level: LogLevel, message: string, fields?: Record<string, unknown>): void {
+        if (message.includes('loaded invoices.csv')) throw new Error('the log broke');
+        super.log(level, message, fields);
+      }
+    }
+    const reporter = new BreakingReporter(new Writable({ write: (_chunk, _encoding, done) => done() }) as unknown as NodeJS.WritableStream, false, () => new Date());
+    const run = runExtract(h.wh, { sections: { extract: [localSource('inbox', inbox)] }, reporter, clock: () => new Date(), tempDir: h.dir });
+    let timer: NodeJS.Timeout | undefined;
+    const hang = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('the extract hung')), 20_000)));
+    try {
+      await expect(Promise.race([run, hang])).rejects.not.toThrow('the extract hung');
+    } finally {
+      clearTimeout(timer);
+    }
+    expect(String(await h.wh.scalar("SELECT current_setting('threads')"))).toBe('2');
   });
 
   it('a landing that fails rolls back only its own file; the file beside it commits, and the next run lands the failed one', async () => {
