@@ -48,9 +48,10 @@ export interface ExtractOptions {
  * (see {@link extractFile}). Two workers take the files in key order (the largest first, see {@link takingOrder}),
  * each on its own connection: downloads run one at a time, so the next file comes in while the current one lands;
  * and with two or more DuckDB threads two files land at once, each in its own transaction (DuckDB reads a CSV on one
- * thread when it numbers its rows, so a second landing uses the other core), committing in version order. One bad file never blocks the others. The run is logged in
- * `meta.extract_runs`: `success` when every file was read or recorded, `error` when the source or a file could not
- * be transferred (so `--if-due` tries it again at the next tick).
+ * thread when it numbers its rows, so a second landing uses the other core), committing in version order. One bad
+ * file never blocks the others. The run is logged in `meta.extract_runs`: `success` when every file was read or
+ * recorded, `error` when the source or a file could not be transferred (so `--if-due` tries it again at the next
+ * tick).
  *
  * A source that cannot be read (bad settings, listing refused after retries) is returned with `error`; errors that
  * are not revrec's own (bugs, a broken warehouse) are recorded and thrown.
