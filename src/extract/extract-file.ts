@@ -157,14 +157,18 @@ export async function extractFile(ctx: FileContext, file: RemoteFile, history: F
       return await recordFailure(ctx, work, row, file.key, 'LOAD_ERROR', `${file.key}: could not be read: ${messageOf(error)}`);
     }
     if (!prepared.ok) return await recordFailure(ctx, work, row, file.key, prepared.code, prepared.message);
+    let outcome: FileOutcome;
     try {
-      return await work.order.land(version, (commitTurn) => land(ctx, prepared, file.key, row, version, commitTurn));
+      outcome = await work.order.land(version, (commitTurn) => land(ctx, prepared, file.key, row, version, commitTurn));
     } catch (error) {
       // The landing rolled back, so its version holds nothing: the failure is recorded under it.
       return await recordFailure(ctx, work, row, file.key, 'LOAD_ERROR', `${file.key}: landing failed and was rolled back: ${messageOf(error)}`);
     } finally {
       await prepared.dispose();
     }
+    // Committed: from here an error (a broken log) is not the landing's, and must not be recorded as one.
+    reportLanded(ctx, file.key, prepared.ignored, outcome);
+    return outcome;
   } finally {
     await rm(download.folder, { recursive: true, force: true });
   }
@@ -183,8 +187,7 @@ async function land(
   version: bigint,
   commitTurn: () => Promise<void>,
 ): Promise<FileOutcome> {
-  const { source, reporter, wh } = ctx;
-  const fields = { source: source.name, file: key };
+  const { source, wh } = ctx;
   const outcome = await wh.transaction(async () => {
     const loadedAt = ctx.clock();
     const landed = await landPreparedFile(wh.connection, prepared, { version, source: source.name, fileKey: key, loadedAt }, { replaceFileRows: ctx.mode === 'full_reload' });
@@ -208,13 +211,19 @@ async function land(
     return { key, status: 'loaded' as const, version: String(version), rows, rejectedRows: landed.rejectedRows };
   });
   faultPoint('extract.committed');
-  for (const entry of prepared.ignored) reporter.log('warn', `${source.name}: ${key}: skipped ${entry.name}: ${entry.reason}`, fields);
+  return outcome;
+}
+
+/** The log lines of a landed file: the tabs or entries it skipped, then what landed under which version. */
+function reportLanded(ctx: FileContext, key: string, ignored: PreparedFile['ignored'], outcome: FileOutcome): void {
+  const { source, reporter } = ctx;
+  const fields = { source: source.name, file: key };
+  for (const entry of ignored) reporter.log('warn', `${source.name}: ${key}: skipped ${entry.name}: ${entry.reason}`, fields);
   reporter.log(
     'info',
     `${source.name}: loaded ${key} as version ${outcome.version} (${outcome.rows} rows${outcome.rejectedRows ? `, ${outcome.rejectedRows} unreadable rows staged` : ''}${ctx.mode === 'full_reload' ? ', replacing its earlier rows' : ''})`,
     { ...fields, version: outcome.version, rows: outcome.rows, rejected_rows: outcome.rejectedRows },
   );
-  return outcome;
 }
 
 async function recordFailure(
