@@ -1,4 +1,4 @@
-import { copyFile, mkdir, open } from 'node:fs/promises';
+import { copyFile, mkdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -11,6 +11,7 @@ import { CLOSE_CHECK_QUERIES } from '../../src/periods/close-checks.js';
 import { freezeStatements } from '../../src/periods/freeze-period.js';
 import type { WarehouseSettings } from '../../src/project/types.js';
 import { registerUdfs } from '../../src/udf/index.js';
+import { flushFile } from '../../src/warehouse/publish.js';
 import { duckdbStorageConfig } from '../../src/warehouse/storage-version.js';
 import { NO_EXTENSION_DOWNLOADS, duckdbResourceConfig } from '../../src/warehouse/warehouse.js';
 
@@ -210,16 +211,11 @@ export async function bareExport(
   return rows;
 }
 
-/** Bare publish: CHECKPOINT and a copy of the file. */
+/** Bare publish: CHECKPOINT, a copy of the file, flushed to disk. */
 export async function barePublish(db: BareDb, to: string): Promise<void> {
   await db.connection.run('CHECKPOINT');
   await copyFile(db.path, resolve(to));
-  const handle = await open(resolve(to), 'r'); // on disk, as the engine's publish makes its copy before the rename
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  await flushFile(resolve(to)); // on disk, as the engine's publish makes its copy before the rename
 }
 
 /** Bare freeze: the statements of `src/periods/freeze-period.ts` (freezeStatements) in one transaction. */

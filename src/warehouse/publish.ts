@@ -49,6 +49,9 @@ export async function publishWarehouse(wh: Warehouse, publishPath: string, root:
       await copyFile(wh.path, copy);
       written = statSync(copy).size;
     }
+    // On disk before the rename makes it the published file: after a power cut, publish_path names a whole copy.
+    // (A delayed write error, ENOSPC or EIO, surfaces here: it gets the same message as a failed copy.)
+    await flushFile(copy);
   } catch (error) {
     // A failed write (a full disk: "ENOSPC … write") does not name the file; say which, and what to do.
     throw new ExecutionError(`publishing ${target}: could not bring its copy ${copy} up to date: ${messageOf(error)}`, {
@@ -56,8 +59,6 @@ export async function publishWarehouse(wh: Warehouse, publishPath: string, root:
       cause: error,
     });
   }
-  // On disk before the rename makes it the published file: after a power cut, publish_path names a whole copy.
-  await fsyncPath(copy);
   faultPoint('publish.copied');
   const temp = `${target}.${process.pid}.tmp`;
   try {
@@ -67,22 +68,29 @@ export async function publishWarehouse(wh: Warehouse, publishPath: string, root:
     await rm(temp, { force: true });
     throw error;
   }
-  await fsyncPath(dirname(target)); // the rename itself
+  await flushFolder(dirname(target)); // the rename itself
   return { path: target, bytes: statSync(target).size, how, written };
 }
 
-/**
- * Flushes a file (or a folder's entries) to disk. A filesystem that cannot sync a folder (EINVAL, EISDIR on some
- * platforms) is left as it is: the file's own data was synced first.
- */
-async function fsyncPath(path: string): Promise<void> {
+/** Flushes a file's data to disk (fsync); used by the bench's bare publish too, so both sides do the same work. */
+export async function flushFile(path: string): Promise<void> {
   const handle = await open(path, 'r');
   try {
     await handle.sync();
-  } catch (error) {
-    if (!['EINVAL', 'EISDIR', 'EPERM'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * Flushes a folder's entries (a rename in it) to disk. A filesystem or platform that cannot sync a folder (EINVAL,
+ * EISDIR, EPERM) is left as it is: the file's own data was flushed before the rename.
+ */
+async function flushFolder(path: string): Promise<void> {
+  try {
+    await flushFile(path);
+  } catch (error) {
+    if (!['EINVAL', 'EISDIR', 'EPERM'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
   }
 }
 
