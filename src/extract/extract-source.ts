@@ -152,7 +152,7 @@ async function extractFiles(context: FileContext, files: readonly RemoteFile[], 
     lanes,
     workers,
   );
-  const taking = takingOrder(files, versions, lanes >= workers);
+  const taking = takingOrder(files, versions, order.lanePerWorker);
   const downloads = new Slots(1);
   let next = 0;
   let done = 0;

@@ -14,15 +14,21 @@ import { Slots } from './slots.js';
  * a later version could hold the only lane while waiting to commit after an earlier one that needs it.
  */
 export class LoadOrder {
+  /**
+   * Every worker has a lane of its own, so no worker ever waits for one: the lanes need no version order, and a worker
+   * may take one file out of order (the largest first, `takingOrder`).
+   */
+  readonly lanePerWorker: boolean;
   private readonly lanes: Slots;
-  /** Undefined when every worker has a lane of its own: then no worker ever waits for a lane. */
+  /** Undefined when {@link lanePerWorker}. */
   private readonly starting: Turns | undefined;
   private readonly committing: Turns;
 
   /** `versions`: every version the run will settle; `lanes`: how many files land at once; `workers`: how many ask. */
   constructor(versions: readonly bigint[], lanes: number, workers: number) {
+    this.lanePerWorker = lanes >= workers;
     this.lanes = new Slots(lanes);
-    this.starting = lanes < workers ? new Turns(versions) : undefined;
+    this.starting = this.lanePerWorker ? undefined : new Turns(versions);
     this.committing = new Turns(versions);
   }
 
