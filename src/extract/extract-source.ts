@@ -145,7 +145,9 @@ async function extractFiles(context: FileContext, files: readonly RemoteFile[], 
   const skipped = files.map((file) => skippedOutcome(context, file, histories.get(file.key)));
   const versions = skipped.map((outcome) => (outcome ? undefined : loadVersions.take()));
   const threads = Number(await context.wh.scalar<string>("SELECT current_setting('threads')"));
-  const workers = Math.min(WORKERS, files.length);
+  // Workers for the files to read (the skipped ones cost nothing): a day's one new file among unchanged ones lands
+  // alone, with no second connection and DuckDB's threads as configured.
+  const workers = Math.max(1, Math.min(WORKERS, versions.filter((v) => v !== undefined).length));
   const lanes = threads >= 2 ? WORKERS : 1;
   const order = new LoadOrder(
     versions.filter((v) => v !== undefined),

@@ -97,6 +97,26 @@ describe('two files landing at once (threads: 2)', () => {
     ]);
   });
 
+  it('one new file among unchanged ones lands alone, with DuckDB\'s threads as configured', async () => {
+    await localDeliver(inbox, { 'invoices.csv': invoicesCsv(30), 'orders.csv': manyOrders(50) });
+    const source = localSource('inbox', inbox);
+    expect(statuses(await h.extract([source]))).toEqual({ 'invoices.csv': 'loaded', 'orders.csv': 'loaded' });
+    await localDeliver(inbox, { 'orders_2.csv': manyOrders(20, 'SX') });
+    const observer = await h.wh.session();
+    const threadsWhileLanding = new Set<string>();
+    try {
+      const outcome = await h.extract([source], {
+        beforeCommit: async () => {
+          threadsWhileLanding.add(String(await observer.scalar("SELECT current_setting('threads')")));
+        },
+      });
+      expect(statuses(outcome)).toEqual({ 'invoices.csv': 'unchanged', 'orders.csv': 'unchanged', 'orders_2.csv': 'loaded' });
+    } finally {
+      observer.close();
+    }
+    expect([...threadsWhileLanding]).toEqual(['2']);
+  });
+
   it('an error that stops the workers (not a file\'s) does not leave the largest file waiting for versions no one takes, nor record a landed file as failed', async () => {
     // orders_2.csv (version 3) is taken first; the other worker lands version 1 and then throws, so version 2 is
     // never taken. Version 3 must not wait for it forever: the extract ends with the error.
