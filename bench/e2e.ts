@@ -22,6 +22,8 @@ import { intFlag, parseFlags } from './support/bench-args.js';
 import { printFigures, say } from './support/bench-output.js';
 import { ms, peakRssMb } from './support/bench-timing.js';
 import { profileModel } from './support/model-profiler.js';
+import { summarizeRuns } from './support/repeat-summary.js';
+import type { StepTimes } from './support/repeat-summary.js';
 import type { ModelProfile } from './support/model-profiler.js';
 import { ResourceSampler } from './support/resource-sampler.js';
 import { SqlProbe } from './support/sql-probe.js';
@@ -56,7 +58,8 @@ interface StepFigures {
 
 /**
  * `npm run bench -- e2e --orders 1000000 [--months 12] [--dir /big/tmp] [--keep]`, or `--curve 100000,1000000,…`
- * (each size in its own process, then the growth between sizes).
+ * (each size in its own process, then the growth between sizes), or `--orders 1000000 --repeat 3` (the same size in
+ * three processes, then per step the medians and the median of the runs' ratios).
  *
  * A company of N order lines (`generateCompany`: invoices, credit memos, commissions, rates, four currencies, no bad
  * rows) over `--months` months is put in an inbox, and the whole pipeline runs as a user runs it, through the APIs
@@ -70,6 +73,7 @@ interface StepFigures {
 export async function main(argv: string[]): Promise<void> {
   const flags = parseFlags(argv);
   if (flags.curve) return curve(flags);
+  if (flags.repeat) return repeat(flags);
   printFigures('e2e', await runOnce(flags));
 }
 
@@ -405,11 +409,10 @@ function modelComparison(reporter: TimelineReporter, [from, to]: [number, number
 async function curve(flags: Record<string, string>): Promise<void> {
   const sizes = flags.curve!.split(',').map((s) => Number(s.trim()));
   if (sizes.length < 2 || sizes.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error(`--curve takes two or more sizes, e.g. --curve 100000,1000000 (got "${flags.curve}")`);
-  const passed = ['months', 'first-period', 'dir', 'keep'].flatMap((k) => (flags[k] === undefined ? [] : flags[k] === 'true' ? [`--${k}`] : [`--${k}`, flags[k]!]));
   const runs: Record<string, unknown>[] = [];
   for (const orders of sizes) {
     say(`── ${orders.toLocaleString('en-US')} order lines ──`);
-    runs.push(await child(['--orders', String(orders), ...passed], `[${orders}]`));
+    runs.push(await child(['--orders', String(orders), ...passedFlags(flags)], `[${orders}]`));
   }
   const scaling = sizes.slice(1).map((to, i) => {
     const a = runs[i] as { steps: Record<Step, StepFigures>; total_ms: number };
@@ -427,6 +430,51 @@ async function curve(flags: Record<string, string>): Promise<void> {
   }
   say(`  linear: ${scaling.map((s) => `${s.from}→${s.to} ${s.linear ? 'yes' : 'NO'}`).join(', ')}`);
   printFigures('e2e', { mode: 'curve', sizes, runs, scaling });
+}
+
+/**
+ * `--orders N --repeat 3`: the same size in N processes one after the other, then per step the median time, the
+ * median bare time and the median of the runs' own ratios, with how many runs met 1.3× (`support/repeat-summary.ts`:
+ * one step's time moves ±15 % between runs on this machine, the bare SQL's as much as the engine's).
+ */
+async function repeat(flags: Record<string, string>): Promise<void> {
+  const times = intFlag(flags, 'repeat', 3);
+  const orders = intFlag(flags, 'orders', 1_000_000);
+  const runs: { steps: Record<Step, StepFigures>; total_ms: number; bare_total_ms: number; peak_rss_mb: number; same_rows_as_bare: boolean }[] = [];
+  for (let i = 1; i <= times; i++) {
+    say(`── run ${i} of ${times}: ${orders.toLocaleString('en-US')} order lines ──`);
+    runs.push((await child(['--orders', String(orders), ...passedFlags(flags)], `[${i}/${times}]`)) as (typeof runs)[number]);
+  }
+  const withTotal = runs.map((r) => ({ ...r.steps, total: { ms: r.total_ms, bare_ms: r.bare_total_ms } }) as Record<Step | 'total', StepTimes>);
+  const summary = summarizeRuns([...STEPS, 'total'] as const, withTotal, TARGET_RATIO);
+  say('');
+  say(`  ${times} runs at ${orders.toLocaleString('en-US')} order lines: median time, median bare, median of the runs' ratios`);
+  say(`  ${'step'.padEnd(13)} ${'time'.padStart(9)} ${'bare'.padStart(9)} ${'ratio'.padStart(7)}   runs' ratios (within 1.3×)`);
+  for (const step of [...STEPS, 'total'] as const) {
+    const s = summary[step];
+    say(`  ${step.padEnd(13)} ${sec(s.median_ms)} ${sec(s.median_bare_ms)} ${`${s.median_ratio.toFixed(2)}×`.padStart(7)}   ${s.ratios.map((r) => `${r.toFixed(2)}×`).join(' ')} (${s.runs_within} of ${times})`);
+  }
+  const peak = Math.max(...runs.map((r) => r.peak_rss_mb));
+  say(`  peak RSS at most ${peak} MiB; bare SQL wrote the same rows in every run: ${runs.every((r) => r.same_rows_as_bare) ? 'yes' : 'NO'}`);
+  printFigures('e2e', {
+    mode: 'repeat',
+    orders,
+    repeat: times,
+    commit: gitState(),
+    summary,
+    runs,
+    peak_rss_mb: peak,
+    targets: {
+      total_under_60s_at_1m_median: orders === 1_000_000 ? summary.total.median_ms < TARGET_1M_MS : null,
+      peak_rss_under_4gib: peak < TARGET_RSS_MB,
+      steps_within_1_3_median: Object.fromEntries(STEPS.map((s) => [s, summary[s].median_ratio <= TARGET_RATIO])),
+    },
+  });
+}
+
+/** The flags a child run takes over from `--curve` or `--repeat` (the size is given per child). */
+function passedFlags(flags: Record<string, string>): string[] {
+  return ['months', 'first-period', 'dir', 'keep'].flatMap((k) => (flags[k] === undefined ? [] : flags[k] === 'true' ? [`--${k}`] : [`--${k}`, flags[k]!]));
 }
 
 /** Runs this benchmark for one size in a child process; echoes its lines and returns its figures. */
