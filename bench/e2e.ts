@@ -181,6 +181,8 @@ async function runOnce(flags: Record<string, string>): Promise<Record<string, un
     let bareContinuousRows: Record<string, number>;
     let bareCopyOnlyMs = 0;
     let bareCloseRows: Record<string, number>;
+    // The bare side's hashing of its files (the manifests' SHA-256 and size), per export step (since stop 29)
+    const bareHashMs = { export: 0, close_export: 0 };
     let profiles: ModelProfile[] = [];
     try {
       await prepareBareWarehouse(bare, resolve(project.root, settings.path), graph);
@@ -197,7 +199,11 @@ async function runOnce(flags: Record<string, string>): Promise<Record<string, un
       // with): bare, each type as a table, copied to its files from there. The COPYs alone are reported beside it.
       await timed('export', () => bareExport(bare, join(dir, 'bare-continuous-copy-only'), exportConfig.continuous.formats, { currentPeriod: period }));
       bareCopyOnlyMs = bareMs.export;
-      bareContinuousRows = await timed('export', () => bareExport(bare, join(dir, 'bare-continuous'), exportConfig.continuous.formats, { currentPeriod: period, rememberSent: true, controlTotals: true }));
+      bareContinuousRows = await timed('export', async () => {
+        const sent = await bareExport(bare, join(dir, 'bare-continuous'), exportConfig.continuous.formats, { currentPeriod: period, rememberSent: true, controlTotals: true, checksums: true });
+        bareHashMs.export = sent.hashMs;
+        return sent.rows;
+      });
       await timed('publish', () => barePublish(bare, join(dir, 'bare-published.duckdb')));
       // `revrec period close` is a command of its own: it opens the warehouse with DuckDB's buffers empty. So does the
       // bare close: it opens the bare warehouse again, timed with its checks, and runs the rest of the close there.
@@ -226,9 +232,10 @@ async function runOnce(flags: Record<string, string>): Promise<Record<string, un
       // compaction, src/warehouse/vacuum.ts); the bare side's CHECKPOINT is the same step, timed with the export as the
       // engine's is.
       bareCloseRows = await timed('close_export', async () => {
-        const rows = await bareExport(bare, join(dir, 'bare-close'), exportConfig.closePeriod.formats, { period, currentPeriod: period + 1, controlTotals: true });
+        const sent = await bareExport(bare, join(dir, 'bare-close'), exportConfig.closePeriod.formats, { period, currentPeriod: period + 1, controlTotals: true, checksums: true });
+        bareHashMs.close_export = sent.hashMs;
         await bare.connection.run('CHECKPOINT');
-        return rows;
+        return sent.rows;
       });
       if (flags.profile) {
         // The slowest models of the pipeline build, profiled on the bare warehouse (state: after the close's rebuild).
@@ -309,6 +316,7 @@ async function runOnce(flags: Record<string, string>): Promise<Record<string, un
       say(`profile ${p.model}: ${sec(p.ms).trim()}, CPU ${sec(p.cpu_ms).trim()}, peak buffer ${p.peak_buffer_mb} MiB, temp ${p.peak_temp_mb} MiB`);
       for (const o of p.operators.slice(0, 4)) say(`    ${sec(o.ms)} ${o.operator.padEnd(22)} ${o.rows.toLocaleString('en-US').padStart(12)} rows  ${o.detail.slice(0, 110)}`);
     }
+    say(`bare exports hashed their files (the manifests' SHA-256 and size) in ${sec(bareHashMs.export).trim()} (continuous) and ${sec(bareHashMs.close_export).trim()} (close-period); without it the ratios are ${ratio(steps.export.ms, bareMs.export - bareHashMs.export).toFixed(2)}× and ${ratio(steps.close_export.ms, bareMs.close_export - bareHashMs.close_export).toFixed(2)}×`);
     say(`bare SQL wrote the same rows as the engine: ${sameRows.ok ? 'yes' : `NO (${sameRows.differences.join('; ')})`}`);
     say(`peak RSS ${pipelinePeakRss} MiB${memoryLimitMb ? ` (memory_limit ${settings.memoryLimit})` : ''}; DuckDB temp files at most ${Math.max(...STEPS.map((s) => steps[s].temp_peak_mb))} MiB; ${uptime()}`);
 
@@ -339,6 +347,13 @@ async function runOnce(flags: Record<string, string>): Promise<Record<string, un
       // the first continuous export against the bare COPYs alone (without remembering what was sent)
       export_bare_copy_only_ms: ms(bareCopyOnlyMs),
       export_ratio_to_copy_only: ratio(steps.export.ms, bareCopyOnlyMs),
+      // the bare exports' hashing (SHA-256 and size of each file, as the manifests list them; since stop 29), and
+      // each export step's ratio without it, as stops before 29 measured
+      bare_hash_ms: { export: ms(bareHashMs.export), close_export: ms(bareHashMs.close_export) },
+      ratio_without_bare_hash: {
+        export: ratio(steps.export.ms, bareMs.export - bareHashMs.export),
+        close_export: ratio(steps.close_export.ms, bareMs.close_export - bareHashMs.close_export),
+      },
       close_check_lead_ms: checkLeadMs === null ? null : ms(checkLeadMs),
       close_check_warm_bare_ms: bareCheckWarmMs === null ? null : ms(bareCheckWarmMs),
       close_check_warm_ratio: bareCheckWarmMs === null ? null : ratio(steps.close_check.ms, bareCheckWarmMs),

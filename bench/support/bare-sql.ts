@@ -7,6 +7,7 @@ import { quoteIdent, quoteLiteral, relationName } from '../../src/compile/node-i
 import { exportSelect } from '../../src/export/export-select.js';
 import type { ExportFormat } from '../../src/export/export-select.js';
 import { EXPORT_TYPES } from '../../src/export/export-types.js';
+import { hashFile } from '../../src/export/file-hash.js';
 import { CLOSE_CHECK_QUERIES } from '../../src/periods/close-checks.js';
 import { freezeStatements } from '../../src/periods/freeze-period.js';
 import type { WarehouseSettings } from '../../src/project/types.js';
@@ -17,8 +18,9 @@ import { NO_EXTENSION_DOWNLOADS, duckdbResourceConfig } from '../../src/warehous
 
 /**
  * The pipeline's work as bare DuckDB SQL through `@duckdb/node-api`, the baseline `bench/e2e.ts` divides by: no
- * lineage, manifest, lock, run history, temp-table swap, comments, data tests, hashing or bookkeeping, only the
- * statements that produce the same tables and files.
+ * lineage, lock, run history, temp-table swap, comments or bookkeeping, only the statements that produce the same
+ * tables and files, and the figures an export's manifest must list (exports.md: row count, byte size, SHA-256 and
+ * control totals per file), computed the simplest way.
  */
 export interface BareDb {
   readonly path: string;
@@ -168,7 +170,8 @@ const COPY_OPTIONS: Record<ExportFormat, string> = {
  * Bare export: one `COPY (<the export SELECT>) TO …` per type and format, nothing else (as `bench/export.ts`); with
  * `rememberSent` each type's rows are first written to a table (`CREATE TABLE AS`), as a first continuous export
  * must keep what it sent, and copied from there; with `controlTotals` each type's amount columns are summed, as the
- * manifest needs.
+ * manifest needs, and with `checksums` each file is hashed (SHA-256, and its size) after its `COPY`, as the manifest
+ * lists them too (since stop 29; `hashMs` is that part of the time).
  * `period` given: the close-period files of that period; otherwise what the first continuous export sends (every
  * record, with Version; journals of closed periods only). Returns the rows written per type (first format).
  */
@@ -176,11 +179,12 @@ export async function bareExport(
   db: BareDb,
   dir: string,
   formats: readonly ExportFormat[],
-  options: { period?: number; currentPeriod: number; rememberSent?: boolean; controlTotals?: boolean },
-): Promise<Record<string, number>> {
+  options: { period?: number; currentPeriod: number; rememberSent?: boolean; controlTotals?: boolean; checksums?: boolean },
+): Promise<{ rows: Record<string, number>; hashMs: number }> {
   await mkdir(dir, { recursive: true });
   const continuous = options.period === undefined;
   const rows: Record<string, number> = {};
+  let hashMs = 0;
   if (options.rememberSent) await db.connection.run('CREATE SCHEMA IF NOT EXISTS bare_sent');
   for (const type of EXPORT_TYPES) {
     const control = continuous
@@ -198,8 +202,14 @@ export async function bareExport(
     }
     for (const [i, format] of formats.entries()) {
       const select = exportSelect(type.columns, source, where, type.orderBy, { format, amountScale: 2, withVersion: continuous });
-      const n = await run(db.connection, `COPY (${select}) TO ${quoteLiteral(join(dir, `${type.name}.${format}`))} (${COPY_OPTIONS[format]})`);
+      const file = join(dir, `${type.name}.${format}`);
+      const n = await run(db.connection, `COPY (${select}) TO ${quoteLiteral(file)} (${COPY_OPTIONS[format]})`);
       if (i === 0) rows[type.name] = n;
+      if (options.checksums) {
+        const t0 = performance.now();
+        await hashFile(file);
+        hashMs += performance.now() - t0;
+      }
     }
     // The manifest's control totals: the exact sum of each amount column per file (one aggregate per type).
     const amounts = type.columns.filter((c) => c.kind === 'amount');
@@ -208,7 +218,7 @@ export async function bareExport(
       await db.connection.runAndReadAll(`SELECT _amount_minor_unit, ${sums} FROM ${source}${where ? ` WHERE ${where}` : ''} GROUP BY ALL`);
     }
   }
-  return rows;
+  return { rows, hashMs };
 }
 
 /** Bare publish: CHECKPOINT, a copy of the file, flushed to disk. */
