@@ -453,7 +453,7 @@ async function curve(flags: Record<string, string>): Promise<void> {
  * one step's time moves ±15 % between runs on this machine, the bare SQL's as much as the engine's).
  */
 async function repeat(flags: Record<string, string>): Promise<void> {
-  const times = intFlag(flags, 'repeat', 3);
+  const times = flags.repeat === 'true' ? 3 : intFlag(flags, 'repeat', 3); // a bare --repeat: three runs
   const orders = intFlag(flags, 'orders', 1_000_000);
   const runs: { steps: Record<Step, StepFigures>; total_ms: number; bare_total_ms: number; peak_rss_mb: number; same_rows_as_bare: boolean }[] = [];
   for (let i = 1; i <= times; i++) {

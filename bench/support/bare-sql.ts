@@ -173,7 +173,8 @@ const COPY_OPTIONS: Record<ExportFormat, string> = {
  * manifest needs, and with `checksums` each file is hashed (SHA-256, and its size) after its `COPY`, as the manifest
  * lists them too (since stop 29; `hashMs` is that part of the time).
  * `period` given: the close-period files of that period; otherwise what the first continuous export sends (every
- * record, with Version; journals of closed periods only). Returns the rows written per type (first format).
+ * record, with Version; journals of closed periods only). Returns the rows written per type (first format) and the
+ * time spent hashing.
  */
 export async function bareExport(
   db: BareDb,
