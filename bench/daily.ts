@@ -15,7 +15,7 @@ import { generateCompany } from '../src/sample/index.js';
 import { Warehouse } from '../src/warehouse/warehouse.js';
 import { intFlag, parseFlags } from './support/bench-args.js';
 import { printFigures, say } from './support/bench-output.js';
-import { ms, peakRssMb } from './support/bench-timing.js';
+import { median, ms, peakRssMb } from './support/bench-timing.js';
 import { SilentReporter } from './support/silent-reporter.js';
 
 const PROJECT = resolve(fileURLToPath(import.meta.url), '../..');
@@ -182,12 +182,6 @@ function runCliPipeline(now: Date): { step: string; durationMs: number; message:
     if (event.event === 'log' && event.step && match && typeof event.duration_ms === 'number') steps.push({ step: event.step, durationMs: event.duration_ms, message: match[1]! });
   }
   return steps;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** Re-delivers the rates of one day with the last digit of each rate raised by one: a correction. */

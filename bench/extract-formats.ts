@@ -18,6 +18,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import ExcelJS from 'exceljs';
 import { prepareFile } from '../src/extract/formats/index.js';
 import { ensureRawTables, landPreparedFile } from '../src/extract/landing/index.js';
+import { median } from './support/bench-timing.js';
 
 const OUT = join(import.meta.dirname, 'out');
 const REPS = 3;
@@ -65,7 +66,6 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
   return [result, performance.now() - start];
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const mb = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(0)} MiB`;
 
 async function landOnce(conn: DuckDBConnection, path: string, name: string, version: bigint) {

@@ -3,6 +3,14 @@ export function ms(value: number): number {
   return Math.round(value * 100) / 100;
 }
 
+/** The middle value of `values` (the mean of the two middle ones for an even count). */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new Error('median of no values');
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
 /** Times `fn` `runs` times (after `warmup` untimed runs); returns every duration in ms and the best. */
 export async function bestOf(runs: number, fn: () => Promise<unknown> | unknown, warmup = 0): Promise<{ best: number; median: number; all: number[] }> {
   for (let i = 0; i < warmup; i++) await fn();
@@ -12,8 +20,7 @@ export async function bestOf(runs: number, fn: () => Promise<unknown> | unknown,
     await fn();
     all.push(performance.now() - t0);
   }
-  const sorted = [...all].sort((a, b) => a - b);
-  return { best: ms(sorted[0]!), median: ms(sorted[Math.floor(sorted.length / 2)]!), all: all.map(ms) };
+  return { best: ms(Math.min(...all)), median: ms(median(all)), all: all.map(ms) };
 }
 
 /** Peak resident set size of this process so far, in MiB (getrusage's ru_maxrss). */

@@ -1,3 +1,5 @@
+import { median } from './bench-timing.js';
+
 /**
  * Several runs of a benchmark at one size, summed up per step. On a shared 2-core VM one step's time moves ±15 % from
  * run to run, and the bare SQL's as much as the engine's, so a single run's ratio can land on either side of a target
@@ -20,14 +22,6 @@ export interface StepSummary {
   readonly ratios: readonly number[];
   /** Runs whose ratio was at most the target. */
   readonly runs_within: number;
-}
-
-/** The middle value (the mean of the two middle ones for an even count). */
-export function median(values: readonly number[]): number {
-  if (values.length === 0) throw new Error('median of no values');
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 function round2(value: number): number {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { median, summarizeRuns } from '../../../bench/support/repeat-summary.js';
+import { median } from '../../../bench/support/bench-timing.js';
+import { summarizeRuns } from '../../../bench/support/repeat-summary.js';
 
 /** `npm run bench -- e2e --repeat N`: the per-step summary of N runs at one size. */
 describe('summarizeRuns', () => {
