@@ -144,16 +144,13 @@ async function extractFiles(context: FileContext, files: readonly RemoteFile[], 
   // A file the manifest lets skip (unchanged, still failed) writes nothing and takes no version.
   const skipped = files.map((file) => skippedOutcome(context, file, histories.get(file.key)));
   const versions = skipped.map((outcome) => (outcome ? undefined : loadVersions.take()));
+  const toRead = versions.filter((v) => v !== undefined);
   const threads = Number(await context.wh.scalar<string>("SELECT current_setting('threads')"));
   // Workers for the files to read (the skipped ones cost nothing): a day's one new file among unchanged ones lands
   // alone, with no second connection and DuckDB's threads as configured.
-  const workers = Math.max(1, Math.min(WORKERS, versions.filter((v) => v !== undefined).length));
+  const workers = Math.max(1, Math.min(WORKERS, toRead.length));
   const lanes = threads >= 2 ? WORKERS : 1;
-  const order = new LoadOrder(
-    versions.filter((v) => v !== undefined),
-    lanes,
-    workers,
-  );
+  const order = new LoadOrder(toRead, lanes, workers);
   const taking = takingOrder(files, versions, order.lanePerWorker);
   const downloads = new Slots(1);
   let next = 0;
@@ -171,7 +168,10 @@ async function extractFiles(context: FileContext, files: readonly RemoteFile[], 
         stopped = true;
         // No one takes the rest now: their turns pass, so the file beside (the largest, taken first, may be waiting
         // to commit after versions below it) finishes instead of waiting forever.
-        for (const v of taking.slice(next).map((j) => versions[j])) if (v !== undefined) order.settle(v);
+        for (const j of taking.slice(next)) {
+          const untaken = versions[j];
+          if (untaken !== undefined) order.settle(untaken);
+        }
         throw error;
       } finally {
         if (version !== undefined) order.settle(version);
