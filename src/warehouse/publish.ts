@@ -68,7 +68,15 @@ export async function publishWarehouse(wh: Warehouse, publishPath: string, root:
     await rm(temp, { force: true });
     throw error;
   }
-  await flushFolder(dirname(target)); // the rename itself
+  try {
+    await flushFolder(dirname(target)); // the rename itself
+  } catch (error) {
+    // An EIO here does not name the folder; the new copy is in place, but the rename may not survive a power cut.
+    throw new ExecutionError(`publishing ${target}: the new copy is in place, but its folder ${dirname(target)} could not be flushed to disk: ${messageOf(error)}`, {
+      hint: 'the disk reported an error: check it (the system log, free space), then run revrec pipeline --steps publish again',
+      cause: error,
+    });
+  }
   return { path: target, bytes: statSync(target).size, how, written };
 }
 
