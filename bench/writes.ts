@@ -9,6 +9,7 @@ import { quoteIdent } from '../src/compile/node-ids.js';
 import { runExtract } from '../src/extract/extract-service.js';
 import { loadProject } from '../src/project/load-project.js';
 import { runBuild } from '../src/run/invocation.js';
+import type { BuildOutcome } from '../src/run/invocation.js';
 import { generateCompany } from '../src/sample/index.js';
 import { registerUdfs } from '../src/udf/index.js';
 import { ensureStateTables } from '../src/warehouse/state-tables.js';
@@ -41,7 +42,7 @@ interface ColumnWrite {
 }
 
 /**
- * `npm run bench -- writes --lines 1000000 [--tables 5]`: how much of a full build is DuckDB writing the tables.
+ * `npm run bench -- writes --lines 1000000 [--tables 5] [--dir /big/tmp] [--keep]`: how much of a full build is DuckDB writing the tables.
  *
  * Generates a company of N order lines over 12 months (as `e2e` does), lands and builds it with the engine, then, on
  * that warehouse, runs every table model's compiled SELECT twice: as `CREATE TEMP TABLE … AS` (DuckDB keeps a temp
@@ -69,7 +70,7 @@ export async function main(argv: string[]): Promise<void> {
     const project = await loadProject(PROJECT);
     const reporter = new SilentReporter();
     const wh = await Warehouse.open(project.settings.warehouse, { root: project.root, command: 'bench writes' });
-    let build;
+    let build: BuildOutcome;
     try {
       await ensureStateTables(wh);
       await runExtract(wh, { sections: { extract: [{ name: 'bench', kind: 'local', folder: join(dir, 'inbox') }] }, reporter, clock: () => new Date() });
