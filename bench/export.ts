@@ -9,15 +9,14 @@ import type { ExportJobConfig } from '../src/export/export-config.js';
 import { exportSelect } from '../src/export/export-select.js';
 import type { ExportFormat } from '../src/export/export-select.js';
 import { EXPORT_TYPES } from '../src/export/export-types.js';
-import { runExtract } from '../src/extract/extract-service.js';
 import { closePeriod } from '../src/periods/period-service.js';
 import { loadProject } from '../src/project/load-project.js';
 import { generateCompany } from '../src/sample/index.js';
-import { ensureStateTables } from '../src/warehouse/state-tables.js';
 import { Warehouse } from '../src/warehouse/warehouse.js';
 import { intFlag, parseFlags } from './support/bench-args.js';
 import { printFigures, say } from './support/bench-output.js';
 import { ms, peakRssMb } from './support/bench-timing.js';
+import { landInbox } from './support/bench-warehouse.js';
 import { SilentReporter } from './support/silent-reporter.js';
 
 const PROJECT = resolve(fileURLToPath(import.meta.url), '../..');
@@ -121,9 +120,8 @@ async function prepare(dir: string, lines: number, settings: Parameters<typeof W
   const generateMs = performance.now() - t0;
   const landing = await Warehouse.open(settings, { root, command: 'bench export' });
   try {
-    await ensureStateTables(landing);
     t0 = performance.now();
-    await runExtract(landing, { sections: { extract: [{ name: 'bench', kind: 'local', folder: join(dir, 'inbox') }] }, reporter, clock: () => new Date() });
+    await landInbox(landing, join(dir, 'inbox'), reporter);
     say(`landed in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   } finally {
     landing.close();

@@ -3,15 +3,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import '../src/cli/register-layers.js';
-import { runExtract } from '../src/extract/extract-service.js';
 import { loadProject } from '../src/project/load-project.js';
 import { runBuild } from '../src/run/invocation.js';
 import { generateCompany } from '../src/sample/index.js';
-import { ensureStateTables } from '../src/warehouse/state-tables.js';
 import { Warehouse } from '../src/warehouse/warehouse.js';
 import { intFlag, parseFlags } from './support/bench-args.js';
 import { printFigures, say } from './support/bench-output.js';
 import { ms, peakRssMb } from './support/bench-timing.js';
+import { assertBuilt, landInbox } from './support/bench-warehouse.js';
 import { SilentReporter } from './support/silent-reporter.js';
 
 const PROJECT = resolve(fileURLToPath(import.meta.url), '../..');
@@ -38,15 +37,13 @@ export async function main(argv: string[]): Promise<void> {
     const wh = await Warehouse.open(project.settings.warehouse, { root: project.root, command: 'bench schedules' });
     const reporter = new SilentReporter();
     try {
-      await ensureStateTables(wh);
       t0 = performance.now();
-      await runExtract(wh, { sections: { extract: [{ name: 'bench', kind: 'local', folder: join(dir, 'inbox') }] }, reporter, clock: () => new Date() });
+      await landInbox(wh, join(dir, 'inbox'), reporter);
       const landMs = performance.now() - t0;
       t0 = performance.now();
       const build = await runBuild({ command: 'build', projectDir: PROJECT, reporter, warehouse: wh });
       const buildMs = performance.now() - t0;
-      const failed = build.result?.results.filter((r) => r.status === 'error' || r.status === 'fail') ?? [];
-      if (failed.length) throw new Error(`build failed: ${failed.map((f) => `${f.unique_id}: ${f.message}`).join('\n')}`);
+      assertBuilt(build);
       const timeOf = (name: string) => build.result!.results.find((r) => r.unique_id.endsWith(`.${name}`))?.execution_time_ms ?? 0;
       const scheduleRows = Number(await wh.scalar('SELECT count(*) FROM marts.fct_revenue_schedule'));
       // The simplest exact schedule in raw SQL on the same recognition parts: every month of every line.

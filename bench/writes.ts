@@ -6,18 +6,17 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import '../src/cli/register-layers.js';
 import type { ModelNode } from '../src/compile/graph-types.js';
 import { quoteIdent } from '../src/compile/node-ids.js';
-import { runExtract } from '../src/extract/extract-service.js';
 import { loadProject } from '../src/project/load-project.js';
 import { runBuild } from '../src/run/invocation.js';
 import type { BuildOutcome } from '../src/run/invocation.js';
 import { generateCompany } from '../src/sample/index.js';
 import { registerUdfs } from '../src/udf/index.js';
-import { ensureStateTables } from '../src/warehouse/state-tables.js';
 import { Warehouse } from '../src/warehouse/warehouse.js';
 import { openBare } from './support/bare-sql.js';
 import { intFlag, parseFlags } from './support/bench-args.js';
 import { printFigures, say } from './support/bench-output.js';
 import { ms, peakRssMb } from './support/bench-timing.js';
+import { assertBuilt, landInbox } from './support/bench-warehouse.js';
 import { SilentReporter } from './support/silent-reporter.js';
 
 const PROJECT = resolve(fileURLToPath(import.meta.url), '../..');
@@ -72,16 +71,14 @@ export async function main(argv: string[]): Promise<void> {
     const wh = await Warehouse.open(project.settings.warehouse, { root: project.root, command: 'bench writes' });
     let build: BuildOutcome;
     try {
-      await ensureStateTables(wh);
-      await runExtract(wh, { sections: { extract: [{ name: 'bench', kind: 'local', folder: join(dir, 'inbox') }] }, reporter, clock: () => new Date() });
+      await landInbox(wh, join(dir, 'inbox'), reporter);
       const t0 = performance.now();
       build = await runBuild({ command: 'build', projectDir: PROJECT, reporter, warehouse: wh });
       say(`built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     } finally {
       wh.close();
     }
-    const failed = build.result?.results.filter((r) => r.status === 'error' || r.status === 'fail') ?? [];
-    if (failed.length) throw new Error(`build failed: ${failed.map((f) => `${f.unique_id}: ${f.message}`).join('\n')}`);
+    assertBuilt(build);
 
     // The table models in build order, with the engine's time for each.
     const tables = build.result!.results.flatMap((r) => {
