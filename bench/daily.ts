@@ -15,7 +15,7 @@ import { generateCompany } from '../src/sample/index.js';
 import { Warehouse } from '../src/warehouse/warehouse.js';
 import { intFlag, parseFlags } from './support/bench-args.js';
 import { printFigures, say } from './support/bench-output.js';
-import { median, ms, peakRssMb } from './support/bench-timing.js';
+import { median, ms, peakRssMb, ratio } from './support/bench-timing.js';
 import { SilentReporter } from './support/silent-reporter.js';
 
 const PROJECT = resolve(fileURLToPath(import.meta.url), '../..');
@@ -146,7 +146,7 @@ export async function main(argv: string[]): Promise<void> {
       full_rebuild_ms: ms(fullMs),
       closes,
       closes_ms: ms(closesMs),
-      daily_vs_full_rebuild_ratio: Math.round((dailyMs / fullMs) * 100) / 100,
+      daily_vs_full_rebuild_ratio: ratio(dailyMs, fullMs),
       target_met: dailyMs < 10_000,
       peak_rss_mb: peakRssMb(),
     });

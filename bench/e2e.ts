@@ -20,7 +20,7 @@ import { Warehouse } from '../src/warehouse/warehouse.js';
 import { bareBuild, bareBuildAfterClose, bareCloseChecks, bareExport, bareExtract, bareFreeze, barePublish, bareTests, openBare, prepareBareWarehouse, reopenBare } from './support/bare-sql.js';
 import { intFlag, parseFlags } from './support/bench-args.js';
 import { printFigures, say } from './support/bench-output.js';
-import { ms, peakRssMb } from './support/bench-timing.js';
+import { ms, peakRssMb, ratio, round2 } from './support/bench-timing.js';
 import { profileModel } from './support/model-profiler.js';
 import { summarizeRuns } from './support/repeat-summary.js';
 import type { StepTimes } from './support/repeat-summary.js';
@@ -521,16 +521,12 @@ function cpuMsSince(start: NodeJS.CpuUsage): number {
   return (used.user + used.system) / 1000;
 }
 
-function ratio(a: number, b: number): number {
-  return b > 0 ? Math.round((a / b) * 100) / 100 : 0;
-}
-
 function sec(msValue: number): string {
   return `${(msValue / 1000).toFixed(2)} s`.padStart(9);
 }
 
 function loadNow(): number[] {
-  return loadavg().map((l) => Math.round(l * 100) / 100);
+  return loadavg().map(round2);
 }
 
 function uptime(): string {

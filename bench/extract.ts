@@ -11,7 +11,7 @@ import { startS3rver } from '../tests/support/servers/s3rver-server.js';
 import { startSshd } from '../tests/support/servers/sshd-server.js';
 import { intFlag, parseFlags } from './support/bench-args.js';
 import { printFigures, say } from './support/bench-output.js';
-import { ms, peakRssMb } from './support/bench-timing.js';
+import { ms, peakRssMb, ratio } from './support/bench-timing.js';
 import { ensureOrdersCsv, ensureOrdersXlsx } from './support/extract-inputs.js';
 import { SilentReporter } from './support/silent-reporter.js';
 
@@ -168,7 +168,7 @@ export async function main(argv: string[]): Promise<void> {
       );
     }
 
-    const ratio = (key: string) => (best[key] === undefined ? null : Math.round((best[key]! / base) * 100) / 100);
+    const ratioToBase = (key: string) => (best[key] === undefined ? null : ratio(best[key]!, base));
     printFigures('extract', {
       rows,
       csv_mb: Math.round((bytes / MiB) * 10) / 10,
@@ -179,18 +179,18 @@ export async function main(argv: string[]): Promise<void> {
       s3_extract_ms: ms(best.s3_extract!),
       s3_extract_mb_per_s: mbps(best.s3_extract!),
       s3_extract_rows_per_s: rps(best.s3_extract!),
-      s3_ratio_to_local_read: ratio('s3_extract'),
+      s3_ratio_to_local_read: ratioToBase('s3_extract'),
       s3_download_ms: ms(best.s3_download!),
       sftp_extract_ms: best.sftp_extract === undefined ? null : ms(best.sftp_extract),
       sftp_extract_mb_per_s: best.sftp_extract === undefined ? null : mbps(best.sftp_extract),
       sftp_extract_rows_per_s: best.sftp_extract === undefined ? null : rps(best.sftp_extract),
-      sftp_ratio_to_local_read: ratio('sftp_extract'),
+      sftp_ratio_to_local_read: ratioToBase('sftp_extract'),
       sftp_download_ms: best.sftp_download === undefined ? null : ms(best.sftp_download),
       parts,
       s3_parts_extract_ms: ms(best.s3_parts_extract!),
-      s3_parts_ratio_to_local_read: ratio('s3_parts_extract'),
+      s3_parts_ratio_to_local_read: ratioToBase('s3_parts_extract'),
       sftp_parts_extract_ms: best.sftp_parts_extract === undefined ? null : ms(best.sftp_parts_extract),
-      sftp_parts_ratio_to_local_read: ratio('sftp_parts_extract'),
+      sftp_parts_ratio_to_local_read: ratioToBase('sftp_parts_extract'),
       xlsx_rows: xlsx[0]!.rows,
       xlsx_ms: xlsx[0]!.ms,
       xlsx_rows_per_s: xlsx[0]!.rows_per_s,
@@ -198,8 +198,8 @@ export async function main(argv: string[]): Promise<void> {
       xlsx_2x_rows_per_s: xlsx[1]!.rows_per_s,
       xlsx_2x_peak_rss_mb: xlsx[1]!.peak_rss_mb,
       targets_met: {
-        s3: (ratio('s3_extract') ?? Infinity) <= 1.5,
-        sftp: sshd ? (ratio('sftp_extract') ?? Infinity) <= 1.5 : null,
+        s3: (ratioToBase('s3_extract') ?? Infinity) <= 1.5,
+        sftp: sshd ? (ratioToBase('sftp_extract') ?? Infinity) <= 1.5 : null,
         xlsx: xlsx[0]!.rows_per_s >= 50_000,
       },
       peak_rss_mb: peakRssMb(),

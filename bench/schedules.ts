@@ -9,7 +9,7 @@ import { generateCompany } from '../src/sample/index.js';
 import { Warehouse } from '../src/warehouse/warehouse.js';
 import { intFlag, parseFlags } from './support/bench-args.js';
 import { printFigures, say } from './support/bench-output.js';
-import { ms, peakRssMb } from './support/bench-timing.js';
+import { ms, peakRssMb, ratio } from './support/bench-timing.js';
 import { assertBuilt, landInbox } from './support/bench-warehouse.js';
 import { SilentReporter } from './support/silent-reporter.js';
 
@@ -91,9 +91,9 @@ export async function main(argv: string[]): Promise<void> {
         schedule_rows_per_s: Math.round(scheduleRows / (scheduleMs / 1000)),
         raw_schedule_ms: ms(rawMs),
         raw_line_periods: rawRows,
-        schedule_vs_raw_ratio: Math.round((scheduleMs / rawMs) * 100) / 100,
+        schedule_vs_raw_ratio: ratio(scheduleMs, rawMs),
         raw_schedule_with_home_ms: ms(rawHomeMs),
-        schedule_vs_raw_with_home_ratio: Math.round((scheduleMs / rawHomeMs) * 100) / 100,
+        schedule_vs_raw_with_home_ratio: ratio(scheduleMs, rawHomeMs),
         schedule_rollforward_journals_ms: ms(coreMs),
         model_ms: Object.fromEntries(build.result!.results.map((r) => [r.unique_id.split('.').pop(), ms(r.execution_time_ms)])),
         peak_rss_mb: peakRssMb(),

@@ -15,7 +15,7 @@ import { Warehouse } from '../src/warehouse/warehouse.js';
 import { openBare } from './support/bare-sql.js';
 import { intFlag, parseFlags } from './support/bench-args.js';
 import { printFigures, say } from './support/bench-output.js';
-import { ms, peakRssMb } from './support/bench-timing.js';
+import { ms, peakRssMb, ratio } from './support/bench-timing.js';
 import { assertBuilt, landInbox } from './support/bench-warehouse.js';
 import { SilentReporter } from './support/silent-reporter.js';
 
@@ -124,7 +124,7 @@ export async function main(argv: string[]): Promise<void> {
       written_ms: ms(written),
       // the share of writing in the written SELECTs: (written - compute) / written
       writing_share: Math.round(((written - compute) / written) * 1000) / 1000,
-      written_to_compute_ratio: Math.round((written / compute) * 100) / 100,
+      written_to_compute_ratio: ratio(written, compute),
       models,
       column_ms_by_type: Object.fromEntries([...byType].map(([t, v]) => [t, ms(v)])),
       costliest_columns: [...columns].sort((a, b) => b.ms - a.ms).slice(0, 20),

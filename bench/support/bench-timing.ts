@@ -1,6 +1,16 @@
 /** Milliseconds, rounded to 0.01, for figures that read well in JSON. */
 export function ms(value: number): number {
+  return round2(value);
+}
+
+/** Rounded to two decimals, as every figure of a benchmark's JSON line is. */
+export function round2(value: number): number {
   return Math.round(value * 100) / 100;
+}
+
+/** `a / b` to two decimals, the form of every ratio a benchmark reports; 0 when there is nothing to divide by. */
+export function ratio(a: number, b: number): number {
+  return b > 0 ? round2(a / b) : 0;
 }
 
 /** The middle value of `values` (the mean of the two middle ones for an even count). */

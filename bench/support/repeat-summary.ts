@@ -1,4 +1,4 @@
-import { median } from './bench-timing.js';
+import { median, ratio, round2 } from './bench-timing.js';
 
 /**
  * Several runs of a benchmark at one size, summed up per step. On a shared 2-core VM one step's time moves ±15 % from
@@ -24,10 +24,6 @@ export interface StepSummary {
   readonly runs_within: number;
 }
 
-function round2(value: number): number {
-  return Math.round(value * 100) / 100;
-}
-
 /** Per step, over the runs (each a map of step → times): medians, the runs' ratios and how many met `target`. */
 export function summarizeRuns<Step extends string>(
   steps: readonly Step[],
@@ -42,7 +38,7 @@ export function summarizeRuns<Step extends string>(
       if (!t) throw new Error(`a run has no figures for the step ${step}`);
       return t;
     });
-    const ratios = times.map((t) => (t.bare_ms > 0 ? round2(t.ms / t.bare_ms) : 0));
+    const ratios = times.map((t) => ratio(t.ms, t.bare_ms));
     summary[step] = {
       median_ms: Math.round(median(times.map((t) => t.ms))),
       median_bare_ms: Math.round(median(times.map((t) => t.bare_ms))),

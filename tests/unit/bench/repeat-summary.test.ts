@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { median } from '../../../bench/support/bench-timing.js';
+import { median, ratio } from '../../../bench/support/bench-timing.js';
 import { summarizeRuns } from '../../../bench/support/repeat-summary.js';
 
 /** `npm run bench -- e2e --repeat N`: the per-step summary of N runs at one size. */
@@ -27,5 +27,10 @@ describe('summarizeRuns', () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 3, 2])).toBe(2.5);
     expect(() => median([])).toThrow();
+  });
+
+  it('ratio: two decimals, 0 when there is nothing to divide by', () => {
+    expect(ratio(1100, 780)).toBe(1.41);
+    expect(ratio(5, 0)).toBe(0);
   });
 });
