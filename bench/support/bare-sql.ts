@@ -168,11 +168,10 @@ const COPY_OPTIONS: Record<ExportFormat, string> = {
 
 /**
  * Bare export: one `COPY (<the export SELECT>) TO …` per type and format (as `bench/export.ts`), and only what the
- * options ask besides: with
- * `rememberSent` each type's rows are first written to a table (`CREATE TABLE AS`), as a first continuous export
- * must keep what it sent, and copied from there; with `controlTotals` each type's amount columns are summed, as the
- * manifest needs, and with `checksums` each file is hashed (SHA-256, and its size) after its `COPY`, as the manifest
- * lists them too (since stop 29; `hashMs` is that part of the time).
+ * options ask besides: with `rememberSent` each type's rows are first written to a table (`CREATE TABLE AS`), as a
+ * first continuous export must keep what it sent, and copied from there; with `controlTotals` each type's amount
+ * columns are summed, as the manifest needs; with `checksums` each file is hashed (SHA-256, and its size) after its
+ * `COPY`, as the manifest lists them too (since stop 29; `hashMs` is that part of the time).
  * `period` given: the close-period files of that period; otherwise what the first continuous export sends (every
  * record, with Version; journals of closed periods only). Returns the rows written per type (first format) and the
  * time spent hashing.
