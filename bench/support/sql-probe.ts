@@ -17,6 +17,11 @@ export interface ProbedStatement {
  * A measuring device for benchmarks, and for tests that check which statements the engine sent: it wraps the
  * prototype method and restores it on `uninstall`.
  */
+/** A statement's text as the probe keeps it: whitespace folded, the first 200 characters. */
+export function probedSql(sql: string): string {
+  return sql.replace(/\s+/g, ' ').trim().slice(0, 200);
+}
+
 export class SqlProbe {
   readonly statements: ProbedStatement[] = [];
   enabled = false;
@@ -37,7 +42,7 @@ export class SqlProbe {
       try {
         return await original.apply(this, args);
       } finally {
-        const sql = args[0].replace(/\s+/g, ' ').trim().slice(0, 200);
+        const sql = probedSql(args[0]);
         probe.statements.push({ start, end: performance.now(), sql, ...(probe.fullSql ? { text: args[0] } : {}) });
       }
     };

@@ -16,8 +16,9 @@ import { ensureStateTables } from '../warehouse/state-tables.js';
 import { Warehouse } from '../warehouse/warehouse.js';
 import { buildIsCurrent, testsPassedAtLastBuild } from './build-freshness.js';
 import type { PassedTests } from './build-freshness.js';
-import { runCloseChecks } from './close-checks.js';
+import { dataTestsCheck, runReconciliations } from './close-checks.js';
 import type { CloseCheck } from './close-checks.js';
+import { startReconciliations } from './early-reconciliations.js';
 import { freezePeriod, reopenPeriod } from './freeze-period.js';
 import { firstPeriodOf, readPeriodState } from './period-state.js';
 import type { PeriodState } from './period-state.js';
@@ -119,9 +120,13 @@ async function buildForChecks(
   clock: () => Date,
   currentPeriod: number,
   compiled: Compiled,
+  beforeBuild: () => Promise<void>,
 ): Promise<{ result: RunResult | PassedTests | undefined; rebuilt: boolean; testsReused: boolean }> {
   const current = await buildIsCurrent(wh, compiled.graph, currentPeriod);
-  if (!current) return { result: await build(request, wh, clock, { compiled }), rebuilt: true, testsReused: false };
+  if (!current) {
+    await beforeBuild();
+    return { result: await build(request, wh, clock, { compiled }), rebuilt: true, testsReused: false };
+  }
   const passed = await testsPassedAtLastBuild(wh, dataTestSet(compiled.graph));
   const holds = `the warehouse holds a complete build of everything landed (period ${currentPeriod})`;
   if (passed) {
@@ -133,6 +138,29 @@ async function buildForChecks(
 }
 
 /**
+ * The build the close checks look at ({@link buildForChecks}) and the checks on it. Their reconciliation queries
+ * start first, beside the compile and the freshness check (early-reconciliations.ts); when a build is needed after
+ * all, they are stopped before it and run again on what it built.
+ */
+async function checkedBuild(
+  request: PeriodRequest,
+  wh: Warehouse,
+  clock: () => Date,
+  currentPeriod: number,
+  project: Project,
+): Promise<{ checks: CloseCheck[]; compiled: Compiled; builtForChecks: boolean; testsReused: boolean }> {
+  const early = await startReconciliations(wh);
+  try {
+    const compiled = compileLoaded(project, request.vars);
+    const { result, rebuilt, testsReused } = await buildForChecks(request, wh, clock, currentPeriod, compiled, () => early.discard());
+    const reconciliations = rebuilt ? await runReconciliations(wh) : await early.take();
+    return { checks: [dataTestsCheck(result), ...reconciliations], compiled, builtForChecks: rebuilt, testsReused };
+  } finally {
+    await early.discard();
+  }
+}
+
+/**
  * `revrec period check`: builds the current period and runs the close checks (seed 002's reconciliations, the data
  * tests, FX-pending records; see `close-checks.ts`) without closing anything.
  */
@@ -140,8 +168,8 @@ export async function checkPeriod(request: PeriodRequest): Promise<CheckOutcome>
   const clock = request.clock ?? systemClock;
   return withWarehouse(request, 'revrec period check', async (wh, first, project) => {
     const state = await readPeriodState(wh, first);
-    const { result } = await buildForChecks(request, wh, clock, state.currentPeriod, compileLoaded(project, request.vars));
-    return { period: state.currentPeriod, checks: await runCloseChecks(wh, result) };
+    const { checks } = await checkedBuild(request, wh, clock, state.currentPeriod, project);
+    return { period: state.currentPeriod, checks };
   });
 }
 
@@ -167,9 +195,7 @@ export async function closePeriod(request: CloseRequest): Promise<CloseOutcome> 
     // A close is a compaction run (src/warehouse/vacuum.ts): its builds rewrite the current period's rows anyway.
     const endCompaction = await beginCompaction(wh, project.settings.warehouse, 'period close');
     // compiled once: the close builds before its checks and after its freeze
-    const compiled = compileLoaded(project, request.vars);
-    const { result, rebuilt: builtForChecks, testsReused } = await buildForChecks(request, wh, clock, period, compiled);
-    const checks = await runCloseChecks(wh, result);
+    const { checks, compiled, builtForChecks, testsReused } = await checkedBuild(request, wh, clock, period, project);
     const reasons = checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.summary}`);
     if (reasons.length > 0 && !request.force) return { closed: false, period, reasons, forced: false, linesFrozen: 0, checks, builtForChecks, testsReused };
     const { linesFrozen } = await freezePeriod(wh, state, {

@@ -194,6 +194,11 @@ export class Warehouse {
     return new Warehouse(this.path, this.instance, await this.instance.connect(), undefined, this.readOnly, true);
   }
 
+  /** Stops the statement running on this connection, if any: it fails with DuckDB's "Interrupted" error. */
+  interrupt(): void {
+    this.connection.interrupt();
+  }
+
   close(): void {
     if (this.shared) {
       this.connection.closeSync();

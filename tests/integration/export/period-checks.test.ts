@@ -1,7 +1,8 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { runCloseChecks } from '../../../src/periods/close-checks.js';
+import { runCloseChecks, runReconciliations } from '../../../src/periods/close-checks.js';
+import { startReconciliations } from '../../../src/periods/early-reconciliations.js';
 import { checkPeriod } from '../../../src/periods/period-service.js';
 import { useFixtureProject } from './export-test-kit.js';
 import type { ExportProject } from './export-test-kit.js';
@@ -96,5 +97,83 @@ describe('period checks before a close (seed 002 reconciliations)', () => {
     // Without it, the tests are those the close's build passed (a run of the tests alone records nothing): reused again.
     const outcome = await checkPeriod({ projectDir: p.dir, env: p.env, reporter: p.reporter, clock: p.clock });
     expect(outcome.checks.find((c) => c.name === 'data_tests')).toMatchObject({ ok: true, summary: expect.stringMatching(/nothing changed since: not run again$/) });
+  });
+});
+
+describe('the reconciliations started before the freshness check (early-reconciliations.ts)', () => {
+  const project = useFixtureProject({ build: true });
+  let p: ExportProject;
+  beforeEach(() => {
+    p = project();
+  });
+
+  /** Swaps `marts.fct_journal_lines` for a view over it for the length of `fn`. */
+  async function withJournalsView(select: string, fn: () => Promise<void>): Promise<void> {
+    const kind = (await p.wh.relationExists('marts', 'fct_journal_lines'))!.toUpperCase();
+    await p.wh.run(`ALTER ${kind} marts.fct_journal_lines RENAME TO fct_journal_lines_real`);
+    await p.wh.run(`CREATE VIEW marts.fct_journal_lines AS ${select}`);
+    try {
+      await fn();
+    } finally {
+      await p.wh.run('DROP VIEW marts.fct_journal_lines');
+      await p.wh.run(`ALTER ${kind} marts.fct_journal_lines_real RENAME TO fct_journal_lines`);
+    }
+  }
+
+  it('give the same checks, in the same order, as the queries one after the other on one connection', async () => {
+    const oneByOne = await runReconciliations(p.wh);
+    expect(oneByOne.map((c) => c.name)).toEqual([
+      'fx_pending',
+      'waterfall_vs_backlog',
+      'waterfall_vs_deferred_unbilled',
+      'journals_revenue',
+      'journals_deferred_revenue',
+      'journals_unbilled_receivable',
+      'journals_balanced',
+      'rollforward_identity',
+    ]);
+    const early = await startReconciliations(p.wh);
+    expect(await early.take()).toEqual(oneByOne);
+    await early.discard(); // after take: nothing left to stop
+    const beside = await p.wh.session();
+    try {
+      expect(await runReconciliations(p.wh, beside)).toEqual(oneByOne);
+    } finally {
+      beside.close();
+    }
+  });
+
+  it('report a query that fails when taken, and the warehouse goes on', async () => {
+    await withJournalsView("SELECT * REPLACE (error('journals unreadable') AS debit_minor) FROM marts.fct_journal_lines_real", async () => {
+      const early = await startReconciliations(p.wh);
+      await expect(early.take()).rejects.toThrow(/journals unreadable/);
+    });
+    expect((await runReconciliations(p.wh)).every((c) => c.ok)).toBe(true);
+  });
+
+  it('stop at once when discarded, so a build can follow', async () => {
+    // Journals that would take hours to add up: discard must interrupt the query, not wait for it.
+    await withJournalsView('SELECT j.* FROM marts.fct_journal_lines_real AS j, range(1000000000000)', async () => {
+      const early = await startReconciliations(p.wh);
+      await new Promise((r) => setTimeout(r, 200)); // the journals' query is running by now
+      const t0 = performance.now();
+      await early.discard();
+      expect(performance.now() - t0).toBeLessThan(2000);
+    });
+    // Their connections are closed and nothing of theirs holds the warehouse: it writes and reads as before.
+    await p.wh.run('CREATE TABLE main.after_discard AS SELECT 1 AS x');
+    await p.wh.run('DROP TABLE main.after_discard');
+    expect((await runReconciliations(p.wh)).every((c) => c.ok)).toBe(true);
+  });
+
+  it('a missing mart is reported without starting any query', async () => {
+    const kind = (await p.wh.relationExists('marts', 'fct_revenue_schedule'))!.toUpperCase();
+    await p.wh.run(`ALTER ${kind} marts.fct_revenue_schedule RENAME TO fct_revenue_schedule_away`);
+    try {
+      const early = await startReconciliations(p.wh);
+      expect(await early.take()).toEqual([expect.objectContaining({ name: 'marts_built', ok: false, summary: 'marts.fct_revenue_schedule does not exist: the marts were not built' })]);
+    } finally {
+      await p.wh.run(`ALTER ${kind} marts.fct_revenue_schedule_away RENAME TO fct_revenue_schedule`);
+    }
   });
 });
