@@ -6,15 +6,16 @@ import { loadSeeds } from './seed-loader.js';
 import { loadSettings } from './settings-loader.js';
 import { loadSingularTests } from './singular-test-loader.js';
 import { loadSources } from './source-loader.js';
-import type { Project } from './types.js';
+import type { Project, ProjectSettings } from './types.js';
 
 /**
  * Loads and validates a project folder into a read-only {@link Project}. Every problem in every file is collected
- * before a single CompileError is thrown, so one run shows them all.
+ * before a single CompileError is thrown, so one run shows them all. `loadedSettings`: pipeline.yml as
+ * `loadSettings(root, env)` read it already (a command that opens the warehouse with them while the rest loads).
  */
-export async function loadProject(projectDir: string, env: NodeJS.ProcessEnv = process.env): Promise<Project> {
+export async function loadProject(projectDir: string, env: NodeJS.ProcessEnv = process.env, loadedSettings?: ProjectSettings): Promise<Project> {
   const root = resolve(projectDir);
-  const settings = await loadSettings(root, env);
+  const settings = loadedSettings ?? (await loadSettings(root, env));
   const errors = new ErrorCollector();
   const [models, seeds, sourceResult, singularTests, macros] = await Promise.all([
     loadModels(root, settings, env, errors),

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runCloseChecks, runReconciliations } from '../../../src/periods/close-checks.js';
 import { startReconciliations } from '../../../src/periods/early-reconciliations.js';
-import { checkPeriod } from '../../../src/periods/period-service.js';
+import { checkPeriod, closePeriod } from '../../../src/periods/period-service.js';
 import { useFixtureProject } from './export-test-kit.js';
 import type { ExportProject } from './export-test-kit.js';
 
@@ -164,6 +164,19 @@ describe('the reconciliations started before the freshness check (early-reconcil
     await p.wh.run('CREATE TABLE main.after_discard AS SELECT 1 AS x');
     await p.wh.run('DROP TABLE main.after_discard');
     expect((await runReconciliations(p.wh)).every((c) => c.ok)).toBe(true);
+  });
+
+  it('a project that does not load is the error a period command shows, as when it loaded before the warehouse opened', async () => {
+    const broken = join(p.dir, 'models', 'zz_broken.yml');
+    await writeFile(broken, 'version: 2\nmodels: [\n');
+    try {
+      // The warehouse opens, and the reconciliations start, while the project loads; the wrong period would fail first.
+      await expect(closePeriod({ projectDir: p.dir, env: p.env, reporter: p.reporter, clock: p.clock, period: 190001 })).rejects.toThrow(/zz_broken\.yml/);
+      await expect(checkPeriod({ projectDir: p.dir, env: p.env, reporter: p.reporter, clock: p.clock })).rejects.toThrow(/zz_broken\.yml/);
+    } finally {
+      await rm(broken);
+    }
+    expect((await checkPeriod({ projectDir: p.dir, env: p.env, reporter: p.reporter, clock: p.clock })).checks.every((c) => c.ok)).toBe(true);
   });
 
   it('a missing mart is reported without starting any query', async () => {
