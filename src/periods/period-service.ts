@@ -76,22 +76,22 @@ export interface CheckOutcome {
 
 /**
  * Opens the project's warehouse, makes sure the state tables exist, runs `fn`, closes. The warehouse needs only
- * pipeline.yml: the models, seeds and macros load while DuckDB opens the file and `fn` starts (`project`, 35–55 ms
- * at the start of every period command). A project that does not load is still the error shown, as when it loaded
- * first.
+ * pipeline.yml; the models, seeds and macros (35–55 ms of JavaScript at the start of every period command) load when
+ * `fn` first asks for `project()`, so a close can send its first queries before. A project that does not load is
+ * still the error shown, as when it loaded first.
  */
 export async function withWarehouse<T>(
   request: PeriodRequest,
   command: string,
-  fn: (wh: Warehouse, firstPeriod: number, project: Promise<Project>) => Promise<T>,
+  fn: (wh: Warehouse, firstPeriod: number, project: () => Promise<Project>) => Promise<T>,
 ): Promise<T> {
   const env = request.env ?? process.env;
   const root = resolve(request.projectDir);
   const settings = await loadSettings(root, env);
-  const project = loadProject(root, env, settings);
-  project.catch(() => undefined); // awaited below or by fn: never an unhandled rejection
+  let loading: Promise<Project> | undefined;
+  const project = () => (loading ??= loadProject(root, env, settings));
   const projectErrorFirst = async (error: unknown): Promise<never> => {
-    await project;
+    await project();
     throw error;
   };
   const wh = await Warehouse.open(settings.warehouse, { root, command }).catch(projectErrorFirst);
@@ -171,7 +171,8 @@ async function checksOnBuild(
 
 /**
  * Starts the reconciliations before the project is loaded and compiled and the freshness check runs, which then run
- * beside them (early-reconciliations.ts), and stops them if `fn` did not take them.
+ * beside them (early-reconciliations.ts; JavaScript cannot run beside JavaScript, so their queries go first), and
+ * stops them if `fn` did not take them.
  */
 async function withEarlyReconciliations<T>(wh: Warehouse, fn: (early: EarlyReconciliations) => Promise<T>): Promise<T> {
   const early = await startReconciliations(wh);
@@ -191,7 +192,7 @@ export async function checkPeriod(request: PeriodRequest): Promise<CheckOutcome>
   return withWarehouse(request, 'revrec period check', async (wh, first, project) => {
     const state = await readPeriodState(wh, first);
     return withEarlyReconciliations(wh, async (early) => {
-      const compiled = compileLoaded(await project, request.vars);
+      const compiled = compileLoaded(await project(), request.vars);
       const { checks } = await checksOnBuild(request, wh, clock, state.currentPeriod, compiled, early);
       return { period: state.currentPeriod, checks };
     });
@@ -216,7 +217,7 @@ export async function closePeriod(request: CloseRequest): Promise<CloseOutcome> 
       });
     }
     const { exportConfig, endCompaction, compiled, checks, builtForChecks, testsReused } = await withEarlyReconciliations(wh, async (early) => {
-      const loaded = await project;
+      const loaded = await project();
       // Read the export settings first: a configuration mistake should stop the close before anything is frozen.
       const exportConfig = readExportConfig(loaded.settings.sections, loaded.root).closePeriod;
       // A close is a compaction run (src/warehouse/vacuum.ts): its builds rewrite the current period's rows anyway.
