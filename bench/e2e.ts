@@ -49,6 +49,8 @@ interface StepFigures {
   sql_ms: number;
   /** Process CPU time (every thread), engine and bare: steadier than wall time when other jobs share the machine. */
   cpu_ms: number;
+  /** The kernel's part of `cpu_ms` (page faults, I/O, memory handed back). */
+  sys_cpu_ms: number;
   bare_cpu_ms: number;
   cpu_ratio: number;
   lines_per_s: number;
@@ -119,10 +121,12 @@ async function runOnce(flags: Record<string, string>): Promise<Record<string, un
     const tPipeline = performance.now();
     const pipeline = await runPipeline({ projectDir: PROJECT, steps: [...PIPELINE_STEPS], reporter, clock: systemClock });
     const tClose = performance.now();
+    const cpuAtClose = process.cpuUsage();
     if (pipeline.exitCode !== 0) throw new Error(`the pipeline failed: ${pipeline.steps.map((s) => `${s.step} ${s.status} (${s.message})`).join('; ')}\n${reporter.errors.slice(0, 5).join('\n')}`);
     say(`pipeline: ${pipeline.steps.map((s) => `${s.step} ${s.status} (${s.message})`).join('; ')}`);
     const close = await closePeriod({ projectDir: PROJECT, reporter, clock: systemClock });
     const tEnd = performance.now();
+    const cpuAtEnd = process.cpuUsage();
     probe.enabled = false;
     sampler.stop();
     const pipelinePeakRss = peakRssMb();
@@ -149,7 +153,11 @@ async function runOnce(flags: Record<string, string>): Promise<Record<string, un
     windows.set('close_freeze', [freezeStart.start, freezeEnd.end]);
     windows.set('close_rebuild', [freezeEnd.end, exportStart.start]);
     windows.set('close_export', [exportStart.start, tEnd]);
-    // The checks' window: the close's start (loading the project, opening the warehouse) until the first
+    // The close's phases are short (the checks: about half a second): their CPU time is read at their boundaries.
+    for (const [t, usage] of [[tClose, cpuAtClose], [freezeStart.start, freezeStart.cpuStart], [freezeEnd.end, freezeEnd.cpuEnd], [exportStart.start, exportStart.cpuStart], [tEnd, cpuAtEnd]] as const) {
+      sampler.reading(t, usage);
+    }
+    // The checks' window: the close's start (reading pipeline.yml, opening the warehouse) until the first
     // reconciliation query (close-checks.ts) starts, then the queries, which the bare side also runs. Since stop 31
     // they start before the compile and the freshness check, which run beside them; until then they came after.
     const checkQueries = new Set(CLOSE_CHECK_QUERIES.map(probedSql));
@@ -265,6 +273,7 @@ async function runOnce(flags: Record<string, string>): Promise<Record<string, un
         ratio: ratio(elapsed, bareMs[step]),
         sql_ms: ms(probe.busyMs(from, to)),
         cpu_ms: cpu,
+        sys_cpu_ms: sampler.cpuMsBetween(from, to, 'sys'),
         bare_cpu_ms: Math.round(bareCpuMs[step]),
         cpu_ratio: ratio(cpu, bareCpuMs[step]),
         lines_per_s: Math.round(orders / (elapsed / 1000)),
@@ -308,7 +317,7 @@ async function runOnce(flags: Record<string, string>): Promise<Record<string, un
       say(`trace written to ${resolve(flags.trace)}`);
     }
     if (checkLeadMs !== null) {
-      say(`close_check: ${sec(checkLeadMs)} before the first reconciliation query (load the project, open the warehouse, the state tables' and the marts' catalog checks), ${sec(steps.close_check.ms - checkLeadMs)} from there (the queries, beside the compile and the freshness check); bare ${sec(bareMs.close_check)} (opening the warehouse again, then the queries)${bareCheckWarmMs === null ? '' : `; the bare queries in the instance that built the tables ${sec(bareCheckWarmMs).trim()} (${ratio(steps.close_check.ms, bareCheckWarmMs).toFixed(2)}×)`}`);
+      say(`close_check: ${sec(checkLeadMs)} before the first reconciliation query (read pipeline.yml, open the warehouse, the state tables' and the marts' catalog checks), ${sec(steps.close_check.ms - checkLeadMs)} from there (the queries, beside the compile and the freshness check); bare ${sec(bareMs.close_check)} (opening the warehouse again, then the queries); CPU ${sec(steps.close_check.cpu_ms).trim()} (the kernel's ${sec(steps.close_check.sys_cpu_ms).trim()}), bare ${sec(steps.close_check.bare_cpu_ms).trim()}${bareCheckWarmMs === null ? '' : `; the bare queries in the instance that built the tables ${sec(bareCheckWarmMs).trim()} (${ratio(steps.close_check.ms, bareCheckWarmMs).toFixed(2)}×)`}`);
     }
     say(`build: models ${sec(modelsMs)}, data tests ${sec(testsMs)} (${buildNodes.filter((n) => n.kind === 'test').length} tests); slowest models, engine vs bare:`);
     for (const m of models.slice(0, 8)) say(`    ${m.model.padEnd(32)} ${sec(m.engine_ms)} ${sec(m.bare_ms)} ${m.ratio.toFixed(2).padStart(6)}×  ${m.rows === null ? '' : `${m.rows.toLocaleString('en-US')} rows`}`);

@@ -7,7 +7,11 @@ interface Sample {
   readonly temp: number;
   /** Process CPU time so far (every thread: Node's and DuckDB's), µs. */
   readonly cpu: number;
+  /** The part of it spent in the kernel (page faults, I/O, memory returned to the system), µs. */
+  readonly sys: number;
 }
+
+type CpuReading = Pick<Sample, 't' | 'cpu' | 'sys'>;
 
 const MiB = 1024 ** 2;
 
@@ -22,6 +26,8 @@ export class ResourceSampler {
   #timer: NodeJS.Timeout | undefined;
   #polling = false;
   #temp = 0;
+  /** Exact readings at known moments (`reading`), beside the samples. */
+  readonly #readings: CpuReading[] = [];
 
   constructor(
     private readonly tempDir: string | undefined,
@@ -49,18 +55,31 @@ export class ResourceSampler {
     return { rssMb: Math.round((rss / MiB) * 10) / 10, tempMb: Math.round((temp / MiB) * 10) / 10 };
   }
 
-  /** Process CPU time (ms) between the samples nearest to `from` and `to` (resolution: the interval). */
-  cpuMsBetween(from: number, to: number): number {
+  /**
+   * Adds `process.cpuUsage()` as read at `t` (a phase boundary, such as a statement's start), so a window that
+   * begins or ends there is measured exactly rather than from the sample taken up to one interval before.
+   */
+  reading(t: number, usage: NodeJS.CpuUsage): void {
+    this.#readings.push({ t, cpu: usage.user + usage.system, sys: usage.system });
+  }
+
+  /**
+   * Process CPU time (ms) between `from` and `to`: the latest sample or reading at or before each (resolution: the
+   * interval, unless a reading was added at that moment). `sys`: the kernel's part only.
+   */
+  cpuMsBetween(from: number, to: number, part: 'all' | 'sys' = 'all'): number {
     const at = (t: number) => {
-      const before = this.#samples.filter((s) => s.t <= t).pop();
-      return before?.cpu ?? this.#samples[0]?.cpu ?? 0;
+      let latest: CpuReading | undefined;
+      for (const r of [...this.#samples, ...this.#readings]) if (r.t <= t && (!latest || r.t > latest.t)) latest = r;
+      const reading = latest ?? this.#samples[0];
+      return (part === 'sys' ? reading?.sys : reading?.cpu) ?? 0;
     };
     return Math.round((at(to) - at(from)) / 1000);
   }
 
   #sample(): void {
     const cpu = process.cpuUsage();
-    this.#samples.push({ t: performance.now(), rss: process.memoryUsage.rss(), temp: this.#temp, cpu: cpu.user + cpu.system });
+    this.#samples.push({ t: performance.now(), rss: process.memoryUsage.rss(), temp: this.#temp, cpu: cpu.user + cpu.system, sys: cpu.system });
     if (!this.tempDir || this.#polling) return;
     this.#polling = true;
     void folderBytes(this.tempDir)

@@ -8,6 +8,9 @@ export interface ProbedStatement {
   readonly sql: string;
   /** The whole statement as sent, with `fullSql`. */
   readonly text?: string;
+  /** `process.cpuUsage()` when it was sent and when it returned: exact readings at phase boundaries. */
+  readonly cpuStart: NodeJS.CpuUsage;
+  readonly cpuEnd: NodeJS.CpuUsage;
 }
 
 /**
@@ -39,11 +42,12 @@ export class SqlProbe {
     DuckDBConnection.prototype.run = async function (this: DuckDBConnection, ...args: Parameters<DuckDBConnection['run']>) {
       if (!probe.enabled) return original.apply(this, args);
       const start = performance.now();
+      const cpuStart = process.cpuUsage();
       try {
         return await original.apply(this, args);
       } finally {
         const sql = probedSql(args[0]);
-        probe.statements.push({ start, end: performance.now(), sql, ...(probe.fullSql ? { text: args[0] } : {}) });
+        probe.statements.push({ start, end: performance.now(), sql, ...(probe.fullSql ? { text: args[0] } : {}), cpuStart, cpuEnd: process.cpuUsage() });
       }
     };
     return this;
