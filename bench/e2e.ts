@@ -51,6 +51,8 @@ interface StepFigures {
   cpu_ms: number;
   /** The kernel's part of `cpu_ms` (page faults, I/O, memory handed back). */
   sys_cpu_ms: number;
+  /** Node's garbage-collection pauses in the step (the bench's process holds the whole pipeline's logs). */
+  gc_ms: number;
   bare_cpu_ms: number;
   cpu_ratio: number;
   lines_per_s: number;
@@ -274,6 +276,7 @@ async function runOnce(flags: Record<string, string>): Promise<Record<string, un
         sql_ms: ms(probe.busyMs(from, to)),
         cpu_ms: cpu,
         sys_cpu_ms: sampler.cpuMsBetween(from, to, 'sys'),
+        gc_ms: sampler.gcMsBetween(from, to),
         bare_cpu_ms: Math.round(bareCpuMs[step]),
         cpu_ratio: ratio(cpu, bareCpuMs[step]),
         lines_per_s: Math.round(orders / (elapsed / 1000)),
@@ -317,7 +320,7 @@ async function runOnce(flags: Record<string, string>): Promise<Record<string, un
       say(`trace written to ${resolve(flags.trace)}`);
     }
     if (checkLeadMs !== null) {
-      say(`close_check: ${sec(checkLeadMs)} before the first reconciliation query (read pipeline.yml, open the warehouse, the state tables' and the marts' catalog checks), ${sec(steps.close_check.ms - checkLeadMs)} from there (the queries, beside the compile and the freshness check); bare ${sec(bareMs.close_check)} (opening the warehouse again, then the queries); CPU ${sec(steps.close_check.cpu_ms).trim()} (the kernel's ${sec(steps.close_check.sys_cpu_ms).trim()}), bare ${sec(steps.close_check.bare_cpu_ms).trim()}${bareCheckWarmMs === null ? '' : `; the bare queries in the instance that built the tables ${sec(bareCheckWarmMs).trim()} (${ratio(steps.close_check.ms, bareCheckWarmMs).toFixed(2)}×)`}`);
+      say(`close_check: ${sec(checkLeadMs)} before the first reconciliation query (read pipeline.yml, open the warehouse, the state tables' and the marts' catalog checks), ${sec(steps.close_check.ms - checkLeadMs)} from there (the queries, beside the compile and the freshness check); bare ${sec(bareMs.close_check)} (opening the warehouse again, then the queries); CPU ${sec(steps.close_check.cpu_ms).trim()} (the kernel's ${sec(steps.close_check.sys_cpu_ms).trim()}; garbage collection ${sec(steps.close_check.gc_ms).trim()}), bare ${sec(steps.close_check.bare_cpu_ms).trim()}${bareCheckWarmMs === null ? '' : `; the bare queries in the instance that built the tables ${sec(bareCheckWarmMs).trim()} (${ratio(steps.close_check.ms, bareCheckWarmMs).toFixed(2)}×)`}`);
     }
     say(`build: models ${sec(modelsMs)}, data tests ${sec(testsMs)} (${buildNodes.filter((n) => n.kind === 'test').length} tests); slowest models, engine vs bare:`);
     for (const m of models.slice(0, 8)) say(`    ${m.model.padEnd(32)} ${sec(m.engine_ms)} ${sec(m.bare_ms)} ${m.ratio.toFixed(2).padStart(6)}×  ${m.rows === null ? '' : `${m.rows.toLocaleString('en-US')} rows`}`);

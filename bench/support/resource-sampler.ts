@@ -1,5 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 
 interface Sample {
   readonly t: number;
@@ -28,6 +29,9 @@ export class ResourceSampler {
   #temp = 0;
   /** Exact readings at known moments (`reading`), beside the samples. */
   readonly #readings: CpuReading[] = [];
+  /** V8's garbage-collection pauses of this process ([start, end) on the performance.now() clock). */
+  readonly #gcs: [number, number][] = [];
+  #gcObserver: PerformanceObserver | undefined;
 
   constructor(
     private readonly tempDir: string | undefined,
@@ -37,12 +41,23 @@ export class ResourceSampler {
   start(): this {
     this.#timer = setInterval(() => this.#sample(), this.intervalMs);
     this.#timer.unref();
+    this.#gcObserver = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) this.#gcs.push([entry.startTime, entry.startTime + entry.duration]);
+    });
+    this.#gcObserver.observe({ entryTypes: ['gc'] });
     return this;
   }
 
   stop(): void {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
+    this.#gcObserver?.disconnect();
+  }
+
+  /** Milliseconds of garbage-collection pauses inside [from, to) (the main thread's; V8's helper threads not). */
+  gcMsBetween(from: number, to: number): number {
+    const inside = this.#gcs.map(([start, end]) => Math.max(0, Math.min(end, to) - Math.max(start, from)));
+    return Math.round(inside.reduce((sum, ms) => sum + ms, 0));
   }
 
   /** Peak RSS and peak temp-directory size (MiB) among the samples taken in [from, to). */
