@@ -13,6 +13,11 @@ export interface ProbedStatement {
   readonly cpuEnd: NodeJS.CpuUsage;
 }
 
+/** A statement's text as the probe keeps it: whitespace folded, the first 200 characters. */
+export function probedSql(sql: string): string {
+  return sql.replace(/\s+/g, ' ').trim().slice(0, 200);
+}
+
 /**
  * Records every statement sent through `DuckDBConnection.run` (which `runAndReadAll`, and so every `Warehouse.run`,
  * `rows`, `scalar` and transaction statement, goes through) while enabled, so a benchmark can tell DuckDB's time from
@@ -20,11 +25,6 @@ export interface ProbedStatement {
  * A measuring device for benchmarks, and for tests that check which statements the engine sent: it wraps the
  * prototype method and restores it on `uninstall`.
  */
-/** A statement's text as the probe keeps it: whitespace folded, the first 200 characters. */
-export function probedSql(sql: string): string {
-  return sql.replace(/\s+/g, ' ').trim().slice(0, 200);
-}
-
 export class SqlProbe {
   readonly statements: ProbedStatement[] = [];
   enabled = false;
