@@ -16,8 +16,8 @@ type Settled = { ok: true; checks: CloseCheck[] } | { ok: false; error: unknown 
  * Starts the reconciliations (close-checks.ts) on two connections of their own and returns once their queries are
  * sent. A close or check uses them when the warehouse holds a complete build of everything landed, as after
  * `revrec pipeline`, which it learns only after compiling the project and asking `int_build_scope`
- * (build-freshness.ts): 0.06–0.1 s of JavaScript and small queries at 1M lines that used to come before the
- * 0.45–0.6 s of the reconciliations and now run beside them. The queries only read the marts. When a build turns
+ * (build-freshness.ts): loading and compiling the project and the freshness query, 0.1–0.15 s at 1M lines that used
+ * to come before the 0.45–0.6 s of the reconciliations and now run beside them. The queries only read the marts. When a build turns
  * out to be needed, `discard` interrupts them before it writes anything, and the checks run again on what it built.
  */
 export async function startReconciliations(wh: Warehouse): Promise<EarlyReconciliations> {

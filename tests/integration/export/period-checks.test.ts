@@ -1,7 +1,7 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { runCloseChecks, runReconciliations } from '../../../src/periods/close-checks.js';
+import { prepareReconciliations, reconcile, runCloseChecks, runReconciliations } from '../../../src/periods/close-checks.js';
 import { startReconciliations } from '../../../src/periods/early-reconciliations.js';
 import { checkPeriod, closePeriod } from '../../../src/periods/period-service.js';
 import { useFixtureProject } from './export-test-kit.js';
@@ -135,9 +135,10 @@ describe('the reconciliations started before the freshness check (early-reconcil
     const early = await startReconciliations(p.wh);
     expect(await early.take()).toEqual(oneByOne);
     await early.discard(); // after take: nothing left to stop
+    const prepared = await prepareReconciliations(p.wh);
     const beside = await p.wh.session();
     try {
-      expect(await runReconciliations(p.wh, beside)).toEqual(oneByOne);
+      expect('home' in prepared && (await reconcile(prepared, p.wh, beside))).toEqual(oneByOne);
     } finally {
       beside.close();
     }
