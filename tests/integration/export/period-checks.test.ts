@@ -7,6 +7,34 @@ import { checkPeriod, closePeriod } from '../../../src/periods/period-service.js
 import { useFixtureProject } from './export-test-kit.js';
 import type { ExportProject } from './export-test-kit.js';
 
+/** The checks after `data_tests`, in the order they are reported. */
+const RECONCILIATIONS = [
+  'fx_pending',
+  'waterfall_vs_backlog',
+  'waterfall_vs_deferred_unbilled',
+  'journals_revenue',
+  'journals_deferred_revenue',
+  'journals_unbilled_receivable',
+  'journals_balanced',
+  'rollforward_identity',
+];
+
+/**
+ * Swaps `marts.fct_journal_lines` (a table or a view, as the marts' owner chose) for a view over it, read as
+ * `marts.fct_journal_lines_real`, for the length of `fn`.
+ */
+async function withJournalsView(p: ExportProject, select: string, fn: () => Promise<void>): Promise<void> {
+  const kind = (await p.wh.relationExists('marts', 'fct_journal_lines'))!.toUpperCase();
+  await p.wh.run(`ALTER ${kind} marts.fct_journal_lines RENAME TO fct_journal_lines_real`);
+  await p.wh.run(`CREATE VIEW marts.fct_journal_lines AS ${select}`);
+  try {
+    await fn();
+  } finally {
+    await p.wh.run('DROP VIEW marts.fct_journal_lines');
+    await p.wh.run(`ALTER ${kind} marts.fct_journal_lines_real RENAME TO fct_journal_lines`);
+  }
+}
+
 describe('period checks before a close (seed 002 reconciliations)', () => {
   const project = useFixtureProject();
   let p: ExportProject;
@@ -17,38 +45,21 @@ describe('period checks before a close (seed 002 reconciliations)', () => {
   it('revrec period check: the fixture reconciles (waterfall, deferred and unbilled schedules, journals, data tests)', async () => {
     const outcome = await checkPeriod({ projectDir: p.dir, env: p.env, reporter: p.reporter, clock: p.clock });
     expect(outcome.period).toBe(202401);
-    expect(outcome.checks.map((c) => [c.name, c.ok])).toEqual([
-      ['data_tests', true],
-      ['fx_pending', true],
-      ['waterfall_vs_backlog', true],
-      ['waterfall_vs_deferred_unbilled', true],
-      ['journals_revenue', true],
-      ['journals_deferred_revenue', true],
-      ['journals_unbilled_receivable', true],
-      ['journals_balanced', true],
-      ['rollforward_identity', true],
-    ]);
+    expect(outcome.checks.map((c) => [c.name, c.ok])).toEqual(['data_tests', ...RECONCILIATIONS].map((name) => [name, true]));
     expect(outcome.checks.find((c) => c.name === 'journals_revenue')!.summary).toBe(
       'revenue 2555.42 USD vs journals 2555.42 USD (Revenue + Contra Revenue net credit -3107.46 USD, billing deferral + FX change + adjustment 5662.88 USD)',
     );
   });
 
   it('finds a journal that does not tie (the checks read the marts, not a copy of the rules)', async () => {
-    // Wrap the journals (a table or a view, as the marts' owner chose) in one that adds a cent to a debit.
-    const kind = (await p.wh.relationExists('marts', 'fct_journal_lines'))!.toUpperCase();
-    await p.wh.run(`ALTER ${kind} marts.fct_journal_lines RENAME TO fct_journal_lines_real`);
-    await p.wh.run(
-      "CREATE VIEW marts.fct_journal_lines AS SELECT * REPLACE (CASE WHEN account_type = 'Unbilled Receivable' THEN debit_minor + 1 ELSE debit_minor END AS debit_minor) FROM marts.fct_journal_lines_real",
-    );
-    try {
+    // Wrap the journals in a view that adds a cent to a debit.
+    const oneCentMore = "SELECT * REPLACE (CASE WHEN account_type = 'Unbilled Receivable' THEN debit_minor + 1 ELSE debit_minor END AS debit_minor) FROM marts.fct_journal_lines_real";
+    await withJournalsView(p, oneCentMore, async () => {
       const checks = await runCloseChecks(p.wh, undefined);
       const failed = checks.filter((c) => !c.ok).map((c) => c.name);
       expect(failed).toEqual(['data_tests', 'journals_unbilled_receivable', 'journals_balanced']);
       expect(checks.find((c) => c.name === 'journals_balanced')!.summary).toBe('debits 3393.16 USD, credits 3393.15 USD');
-    } finally {
-      await p.wh.run('DROP VIEW marts.fct_journal_lines');
-      await p.wh.run(`ALTER ${kind} marts.fct_journal_lines_real RENAME TO fct_journal_lines`);
-    }
+    });
   });
 
   it('refuses to close with a failed check, and records the reasons of a forced close', async () => {
@@ -107,31 +118,9 @@ describe('the reconciliations started before the freshness check (early-reconcil
     p = project();
   });
 
-  /** Swaps `marts.fct_journal_lines` for a view over it for the length of `fn`. */
-  async function withJournalsView(select: string, fn: () => Promise<void>): Promise<void> {
-    const kind = (await p.wh.relationExists('marts', 'fct_journal_lines'))!.toUpperCase();
-    await p.wh.run(`ALTER ${kind} marts.fct_journal_lines RENAME TO fct_journal_lines_real`);
-    await p.wh.run(`CREATE VIEW marts.fct_journal_lines AS ${select}`);
-    try {
-      await fn();
-    } finally {
-      await p.wh.run('DROP VIEW marts.fct_journal_lines');
-      await p.wh.run(`ALTER ${kind} marts.fct_journal_lines_real RENAME TO fct_journal_lines`);
-    }
-  }
-
   it('give the same checks, in the same order, as the queries one after the other on one connection', async () => {
     const oneByOne = await runReconciliations(p.wh);
-    expect(oneByOne.map((c) => c.name)).toEqual([
-      'fx_pending',
-      'waterfall_vs_backlog',
-      'waterfall_vs_deferred_unbilled',
-      'journals_revenue',
-      'journals_deferred_revenue',
-      'journals_unbilled_receivable',
-      'journals_balanced',
-      'rollforward_identity',
-    ]);
+    expect(oneByOne.map((c) => c.name)).toEqual(RECONCILIATIONS);
     const early = await startReconciliations(p.wh);
     expect(await early.take()).toEqual(oneByOne);
     await early.discard(); // after take: nothing left to stop
@@ -145,7 +134,7 @@ describe('the reconciliations started before the freshness check (early-reconcil
   });
 
   it('report a query that fails when taken, and the warehouse goes on', async () => {
-    await withJournalsView("SELECT * REPLACE (error('journals unreadable') AS debit_minor) FROM marts.fct_journal_lines_real", async () => {
+    await withJournalsView(p, "SELECT * REPLACE (error('journals unreadable') AS debit_minor) FROM marts.fct_journal_lines_real", async () => {
       const early = await startReconciliations(p.wh);
       await expect(early.take()).rejects.toThrow(/journals unreadable/);
     });
@@ -154,7 +143,7 @@ describe('the reconciliations started before the freshness check (early-reconcil
 
   it('stop at once when discarded, so a build can follow', async () => {
     // Journals that would take hours to add up: discard must interrupt the query, not wait for it.
-    await withJournalsView('SELECT j.* FROM marts.fct_journal_lines_real AS j, range(1000000000000)', async () => {
+    await withJournalsView(p, 'SELECT j.* FROM marts.fct_journal_lines_real AS j, range(1000000000000)', async () => {
       const early = await startReconciliations(p.wh);
       await new Promise((r) => setTimeout(r, 200)); // the journals' query is running by now
       const t0 = performance.now();
